@@ -1,0 +1,79 @@
+import { estimateTuning } from './tuning.js';
+
+const cache = new Map<string, Float32Array>();
+
+/**
+ * librosa 0.7 `filters.chroma(sr, n_fft, n_chroma=12, A440, ctroct=5, octwidth=2, norm=2, base_c=True)`:
+ * Ellis-style Gaussian bumps per FFT bin, columns L2-normalised, weighted by a Gaussian over
+ * octaves centred on octave 5, rolled so that C comes first. Row-major (12 x nBins). Cached.
+ * @param tuning deviation from A440 in fractions of a chroma bin
+ */
+export function chromaFilterbank(sampleRateHz: number, nFft: number, tuning = 0, nChroma = 12): Float32Array {
+  const key = `${sampleRateHz}/${nFft}/${tuning}/${nChroma}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const a440 = 440 * 2 ** (tuning / nChroma);
+  const nBins = (nFft >> 1) + 1;
+  const frqbins = new Float64Array(nFft);
+  for (let i = 1; i < nFft; i++) frqbins[i] = nChroma * Math.log2(((i * sampleRateHz) / nFft) / (a440 / 16));
+  frqbins[0] = frqbins[1]! - 1.5 * nChroma;
+  const width = new Float64Array(nFft);
+  for (let i = 0; i < nFft - 1; i++) width[i] = Math.max(frqbins[i + 1]! - frqbins[i]!, 1);
+  width[nFft - 1] = 1;
+  const half = Math.round(nChroma / 2);
+  const out = new Float32Array(nChroma * nBins);
+  const column = new Float64Array(nChroma);
+  for (let k = 0; k < nBins; k++) {
+    let norm = 0;
+    for (let c = 0; c < nChroma; c++) {
+      const shifted = frqbins[k]! - c + half + 10 * nChroma;
+      const d = (((shifted % nChroma) + nChroma) % nChroma) - half;
+      const v = Math.exp(-0.5 * ((2 * d) / width[k]!) ** 2);
+      column[c] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    const octave = Math.exp(-0.5 * ((frqbins[k]! / nChroma - 5) / 2) ** 2);
+    for (let c = 0; c < nChroma; c++) {
+      const row = (((c - 3) % nChroma) + nChroma) % nChroma;
+      out[row * nBins + k] = ((norm > 0 ? column[c]! / norm : column[c]!) * octave);
+    }
+  }
+  cache.set(key, out);
+  return out;
+}
+
+/** Chroma settings and results. */
+export interface Chroma {
+  /** chroma-major (12 x nFrames), each frame divided by its maximum */
+  values: Float32Array;
+  nFrames: number;
+  /** the estimated tuning, in fractions of a chroma bin */
+  tuning: number;
+}
+
+/**
+ * librosa 0.7 `chroma_stft(y, sr)` from a frame-major power spectrogram: tuning estimated on the
+ * power spectrogram, chroma filter bank, then each frame divided by its maximum (silent frames stay 0).
+ */
+export function chromaStft(power: Float32Array, nFrames: number, nBins: number, sampleRateHz: number, nFft: number): Chroma {
+  const tuning = estimateTuning(power, nFrames, nBins, sampleRateHz, nFft);
+  const fb = chromaFilterbank(sampleRateHz, nFft, tuning);
+  const nChroma = 12;
+  const values = new Float32Array(nChroma * nFrames);
+  const frame = new Float64Array(nChroma);
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nBins;
+    let max = 0;
+    for (let c = 0; c < nChroma; c++) {
+      const row = c * nBins;
+      let acc = 0;
+      for (let k = 0; k < nBins; k++) acc += fb[row + k]! * power[base + k]!;
+      frame[c] = acc;
+      if (Math.abs(acc) > max) max = Math.abs(acc);
+    }
+    const scale = max > 1.1754943508222875e-38 ? 1 / max : 1;
+    for (let c = 0; c < nChroma; c++) values[c * nFrames + t] = frame[c]! * scale;
+  }
+  return { values, nFrames, tuning };
+}

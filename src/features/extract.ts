@@ -1,0 +1,78 @@
+import { chromaStft } from './chroma.js';
+import { hpssSignals } from './hpss.js';
+import { applyMel, melFilterbank, powerToDbInPlace } from './mel.js';
+import { mfccFromLogMel } from './mfcc.js';
+import type { FeatureSet } from './names.js';
+import { rmsFrames } from './rms.js';
+import { spectralShape } from './spectral.js';
+import { meanVar } from './stats.js';
+import { DEFAULT_STFT, stft } from './stft.js';
+import { estimateTempo, onsetStrength } from './tempo.js';
+import { zeroCrossingRate } from './zcr.js';
+
+const N_MELS = 128;
+const N_MFCC = 20;
+
+/**
+ * The 57 GTZAN table features of a mono clip, reproducing librosa 0.7 with every default
+ * (frame 2048, hop 512, see `../shared/data/gtzan/PARITY.md`): means and population variances
+ * over frames of chroma_stft, rms, spectral centroid / bandwidth / roll-off (Hz), zero-crossing
+ * rate, the harmonic and percussive HPSS signals (over samples), 20 MFCCs, and the tempo (bpm).
+ * One STFT is shared by every spectral feature.
+ * @param samples mono PCM, int16 / 32768 scale (do not peak-normalise)
+ * @param sampleRateHz default 22 050 (the table's rate)
+ */
+export function extractFeatures(samples: Float32Array, sampleRateHz = 22050): FeatureSet {
+  const { nFft, hopLength } = DEFAULT_STFT;
+  const spec = stft(samples, DEFAULT_STFT);
+  const { nFrames, nBins } = spec;
+
+  const chroma = chromaStft(spec.power, nFrames, nBins, sampleRateHz, nFft);
+  const chromaStats = meanVar(chroma.values);
+  const rms = meanVar(rmsFrames(samples, nFft, hopLength));
+  const shape = spectralShape(spec.magnitude, nFrames, nBins, sampleRateHz);
+  const centroid = meanVar(shape.centroidHz);
+  const bandwidth = meanVar(shape.bandwidthHz);
+  const rolloff = meanVar(shape.rolloffHz);
+  const zcr = meanVar(zeroCrossingRate(samples, nFft, hopLength));
+  const { harmonic, percussive } = hpssSignals(samples, spec);
+  const harmony = meanVar(harmonic);
+  const perceptr = meanVar(percussive);
+
+  const logMel = powerToDbInPlace(applyMel(spec.power, nFrames, melFilterbank(sampleRateHz, nFft, N_MELS)), 1, 80);
+  const tempo = estimateTempo(onsetStrength(logMel, nFrames, N_MELS, nFft, hopLength), sampleRateHz, hopLength);
+  const mfcc = mfccFromLogMel(logMel, nFrames, N_MELS, N_MFCC);
+  const m = (c: number) => meanVar(mfcc, c * nFrames, nFrames);
+  const mf = Array.from({ length: N_MFCC }, (_, c) => m(c));
+  const mfccEntry = (i: number) => mf[i - 1]!;
+
+  return {
+    chroma_stft_mean: chromaStats.mean,
+    chroma_stft_var: chromaStats.variance,
+    rms_mean: rms.mean,
+    rms_var: rms.variance,
+    spectral_centroid_mean: centroid.mean,
+    spectral_centroid_var: centroid.variance,
+    spectral_bandwidth_mean: bandwidth.mean,
+    spectral_bandwidth_var: bandwidth.variance,
+    rolloff_mean: rolloff.mean,
+    rolloff_var: rolloff.variance,
+    zero_crossing_rate_mean: zcr.mean,
+    zero_crossing_rate_var: zcr.variance,
+    harmony_mean: harmony.mean,
+    harmony_var: harmony.variance,
+    perceptr_mean: perceptr.mean,
+    perceptr_var: perceptr.variance,
+    tempo,
+    ...mfccFields(mfccEntry),
+  } as FeatureSet;
+}
+
+function mfccFields(entry: (i: number) => { mean: number; variance: number }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 1; i <= N_MFCC; i++) {
+    out[`mfcc${i}_mean`] = entry(i).mean;
+    out[`mfcc${i}_var`] = entry(i).variance;
+  }
+  return out;
+}

@@ -1,0 +1,8 @@
+/**
+ * PCM -> features: librosa-parity GTZAN descriptors, log-mel spectrograms and the Meyda
+ * comparison path. Pure: no I/O, no ffmpeg, no Discord.
+ */
+export { FEATURE_NAMES, toFeatureRow, type FeatureName, type FeatureSet } from './names.js';
+export { extractFeatures } from './extract.js';
+export { logMelSpectrogram, type LogMelOptions, type LogMelSpectrogram } from './log-mel.js';
+export { stft, DEFAULT_STFT, type Spectrogram, type StftConfig } from './stft.js';

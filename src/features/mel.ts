@@ -1,0 +1,131 @@
+/** Slaney-style mel scale (librosa `htk=False`): linear below 1 kHz, logarithmic above. */
+const F_SP = 200 / 3;
+const MIN_LOG_HZ = 1000;
+const MIN_LOG_MEL = MIN_LOG_HZ / F_SP;
+const LOGSTEP = Math.log(6.4) / 27;
+
+/** Hertz to Slaney mels. */
+export function hzToMel(hz: number): number {
+  return hz >= MIN_LOG_HZ ? MIN_LOG_MEL + Math.log(hz / MIN_LOG_HZ) / LOGSTEP : hz / F_SP;
+}
+
+/** Slaney mels to hertz. */
+export function melToHz(mel: number): number {
+  return mel >= MIN_LOG_MEL ? MIN_LOG_HZ * Math.exp(LOGSTEP * (mel - MIN_LOG_MEL)) : F_SP * mel;
+}
+
+/**
+ * A mel filter bank stored sparsely: band `m` covers FFT bins `[start[m], end[m])` with weights
+ * `weights[offset[m] + (k - start[m])]`.
+ */
+export interface MelFilterbank {
+  nMels: number;
+  nBins: number;
+  start: Int32Array;
+  end: Int32Array;
+  offset: Int32Array;
+  weights: Float32Array;
+}
+
+const cache = new Map<string, MelFilterbank>();
+
+/**
+ * librosa 0.7 `filters.mel(sr, n_fft, n_mels, fmin=0, fmax=sr/2, htk=False, norm=1)`: triangular
+ * filters on the Slaney scale, each scaled by 2 / (upper - lower edge in Hz) (equal area). Cached.
+ */
+export function melFilterbank(sampleRateHz: number, nFft: number, nMels = 128, fMinHz = 0, fMaxHz = sampleRateHz / 2): MelFilterbank {
+  const key = `${sampleRateHz}/${nFft}/${nMels}/${fMinHz}/${fMaxHz}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const nBins = (nFft >> 1) + 1;
+  const melMin = hzToMel(fMinHz);
+  const melMax = hzToMel(fMaxHz);
+  const edges = new Float64Array(nMels + 2);
+  // numpy linspace: start + i * step, last point exactly the stop
+  const step = (melMax - melMin) / (nMels + 1);
+  for (let i = 0; i < nMels + 2; i++) edges[i] = melToHz(i === nMels + 1 ? melMax : melMin + i * step);
+  const binHz = new Float64Array(nBins);
+  for (let k = 0; k < nBins; k++) binHz[k] = (k * (sampleRateHz / 2)) / (nBins - 1);
+  const start = new Int32Array(nMels);
+  const end = new Int32Array(nMels);
+  const offset = new Int32Array(nMels);
+  const rows: Float32Array[] = [];
+  let total = 0;
+  for (let m = 0; m < nMels; m++) {
+    const lo = edges[m]!;
+    const mid = edges[m + 1]!;
+    const hi = edges[m + 2]!;
+    const enorm = 2 / (hi - lo);
+    const row = new Float32Array(nBins);
+    let first = -1;
+    let last = -1;
+    for (let k = 0; k < nBins; k++) {
+      const lower = (binHz[k]! - lo) / (mid - lo);
+      const upper = (hi - binHz[k]!) / (hi - mid);
+      const w = Math.max(0, Math.min(lower, upper));
+      if (w > 0) {
+        // float32 weights as librosa, then the float32 normalisation
+        row[k] = Math.fround(Math.fround(w) * enorm);
+        if (first < 0) first = k;
+        last = k;
+      }
+    }
+    start[m] = first < 0 ? 0 : first;
+    end[m] = first < 0 ? 0 : last + 1;
+    offset[m] = total;
+    total += end[m]! - start[m]!;
+    rows.push(row);
+  }
+  const weights = new Float32Array(total);
+  for (let m = 0; m < nMels; m++) weights.set(rows[m]!.subarray(start[m], end[m]), offset[m]);
+  const bank = { nMels, nBins, start, end, offset, weights };
+  cache.set(key, bank);
+  return bank;
+}
+
+/**
+ * Applies `bank` to a frame-major power spectrogram (nFrames x nBins); returns frame-major
+ * mel power (nFrames x nMels).
+ */
+export function applyMel(power: Float32Array, nFrames: number, bank: MelFilterbank): Float32Array {
+  const { nMels, nBins, start, end, offset, weights } = bank;
+  const out = new Float32Array(nFrames * nMels);
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nBins;
+    for (let m = 0; m < nMels; m++) {
+      const s = start[m]!;
+      const e = end[m]!;
+      const w = offset[m]! - s;
+      let acc = 0;
+      for (let k = s; k < e; k++) acc += weights[w + k]! * power[base + k]!;
+      out[t * nMels + m] = acc;
+    }
+  }
+  return out;
+}
+
+/**
+ * librosa `power_to_db(S, ref, amin=1e-10, top_db)` in place: 10 log10(max(amin, S) / ref), then
+ * floored at (maximum of the whole array) - topDb. `ref` may be 'max' (result's maximum is 0 dB).
+ */
+export function powerToDbInPlace(values: Float32Array, ref: number | 'max' = 1, topDb: number | null = 80, amin = 1e-10): Float32Array {
+  let refValue = 1;
+  if (ref === 'max') {
+    refValue = 0;
+    for (let i = 0; i < values.length; i++) if (values[i]! > refValue) refValue = values[i]!;
+  } else {
+    refValue = ref;
+  }
+  const refDb = 10 * Math.log10(Math.max(amin, refValue));
+  let maxDb = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const db = 10 * Math.log10(Math.max(amin, values[i]!)) - refDb;
+    values[i] = db;
+    if (db > maxDb) maxDb = db;
+  }
+  if (topDb !== null) {
+    const floor = Math.fround(maxDb - topDb);
+    for (let i = 0; i < values.length; i++) if (values[i]! < floor) values[i] = floor;
+  }
+  return values;
+}

@@ -1,0 +1,39 @@
+const dctCache = new Map<string, Float64Array>();
+
+/**
+ * Orthonormal DCT-II matrix (scipy `dct(type=2, norm='ortho')`), `nOut x nIn`, row-major.
+ * Row k: sqrt(2 / nIn) * cos(pi k (2n + 1) / (2 nIn)), with row 0 scaled by 1 / sqrt(2). Cached.
+ */
+export function dctMatrix(nOut: number, nIn: number): Float64Array {
+  const key = `${nOut}/${nIn}`;
+  let m = dctCache.get(key);
+  if (!m) {
+    m = new Float64Array(nOut * nIn);
+    for (let k = 0; k < nOut; k++) {
+      const scale = Math.sqrt(2 / nIn) * (k === 0 ? Math.SQRT1_2 : 1);
+      for (let n = 0; n < nIn; n++) m[k * nIn + n] = scale * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * nIn));
+    }
+    dctCache.set(key, m);
+  }
+  return m;
+}
+
+/**
+ * MFCCs from a frame-major log-mel spectrogram in dB (nFrames x nMels), as librosa 0.7 `mfcc`:
+ * orthonormal DCT-II over the mel axis, first `nMfcc` coefficients.
+ * @returns coefficient-major matrix (nMfcc x nFrames): coefficient `c` of frame `t` at `c * nFrames + t`
+ */
+export function mfccFromLogMel(logMel: Float32Array, nFrames: number, nMels: number, nMfcc = 20): Float64Array {
+  const dct = dctMatrix(nMfcc, nMels);
+  const out = new Float64Array(nMfcc * nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nMels;
+    for (let c = 0; c < nMfcc; c++) {
+      const row = c * nMels;
+      let acc = 0;
+      for (let m = 0; m < nMels; m++) acc += dct[row + m]! * logMel[base + m]!;
+      out[c * nFrames + t] = acc;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/** Per-frame spectral shape descriptors (librosa 0.7 conventions), each Float64Array(nFrames). */
+export interface SpectralShape {
+  /** spectral centroid, Hz */
+  centroidHz: Float64Array;
+  /** spectral bandwidth (p = 2) around the centroid, Hz */
+  bandwidthHz: Float64Array;
+  /** roll-off frequency (85 % of the column's total magnitude), Hz */
+  rolloffHz: Float64Array;
+}
+
+/**
+ * Spectral centroid, bandwidth and roll-off from a frame-major MAGNITUDE spectrogram, as librosa
+ * 0.7 `spectral_centroid`, `spectral_bandwidth` (p=2, columns L1-normalised) and
+ * `spectral_rolloff(roll_percent=0.85)`: the lowest bin frequency where the cumulative sum
+ * reaches 0.85 of the total. Silent frames give 0 for all three.
+ */
+export function spectralShape(magnitude: Float32Array, nFrames: number, nBins: number, sampleRateHz: number, rollPercent = 0.85): SpectralShape {
+  const centroidHz = new Float64Array(nFrames);
+  const bandwidthHz = new Float64Array(nFrames);
+  const rolloffHz = new Float64Array(nFrames);
+  const binHz = sampleRateHz / 2 / (nBins - 1);
+  const cumulative = new Float64Array(nBins);
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nBins;
+    let total = 0;
+    let weighted = 0;
+    for (let k = 0; k < nBins; k++) {
+      const m = magnitude[base + k]!;
+      total += m;
+      cumulative[k] = total;
+      weighted += m * k;
+    }
+    if (total < 1.1754943508222875e-38) continue;
+    const centroid = (weighted * binHz) / total;
+    let spread = 0;
+    for (let k = 0; k < nBins; k++) {
+      const d = k * binHz - centroid;
+      spread += magnitude[base + k]! * d * d;
+    }
+    centroidHz[t] = centroid;
+    bandwidthHz[t] = Math.sqrt(spread / total);
+    const threshold = rollPercent * total;
+    let k = 0;
+    while (k < nBins - 1 && cumulative[k]! < threshold) k++;
+    rolloffHz[t] = k * binHz;
+  }
+  return { centroidHz, bandwidthHz, rolloffHz };
+}

@@ -1,0 +1,115 @@
+import { fftOf } from './fft-cache.js';
+
+/** STFT settings; librosa 0.7 defaults are nFft 2048 and hop 512. */
+export interface StftConfig {
+  /** Frame length in samples (a power of two). */
+  nFft: number;
+  /** Hop between frames in samples. */
+  hopLength: number;
+}
+
+export const DEFAULT_STFT: StftConfig = { nFft: 2048, hopLength: 512 };
+
+/**
+ * A centred short-time Fourier transform, frame-major: bin `k` of frame `t` is at `t * nBins + k`.
+ * `re`/`im` hold the complex values; `magnitude` is |X| and `power` |X|^2.
+ */
+export interface Spectrogram {
+  re: Float32Array;
+  im: Float32Array;
+  magnitude: Float32Array;
+  power: Float32Array;
+  nFrames: number;
+  /** nFft / 2 + 1 */
+  nBins: number;
+  nFft: number;
+  hopLength: number;
+}
+
+const hannCache = new Map<number, Float64Array>();
+
+/** Periodic Hann window of `length` samples (scipy `get_window('hann', n, fftbins=True)`), cached. */
+export function periodicHann(length: number): Float64Array {
+  let w = hannCache.get(length);
+  if (!w) {
+    w = new Float64Array(length);
+    for (let n = 0; n < length; n++) w[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / length);
+    hannCache.set(length, w);
+  }
+  return w;
+}
+
+/** Index into `[0, length)` that numpy's 'reflect' padding (edge not repeated) reads for index `i`. */
+export function reflectIndex(i: number, length: number): number {
+  if (length === 1) return 0;
+  const period = 2 * (length - 1);
+  let j = i % period;
+  if (j < 0) j += period;
+  return j < length ? j : period - j;
+}
+
+/** Number of centred frames: 1 + floor(length / hop). */
+export function frameCount(length: number, hopLength: number): number {
+  return 1 + Math.floor(length / hopLength);
+}
+
+/**
+ * Pads `samples` by `pad` on each side with numpy 'reflect' (or 'edge') padding, as librosa's
+ * `center=True` does before framing.
+ */
+export function padSignal(samples: Float32Array, pad: number, mode: 'reflect' | 'edge'): Float32Array {
+  const n = samples.length;
+  const out = new Float32Array(n + 2 * pad);
+  out.set(samples, pad);
+  for (let i = 0; i < pad; i++) {
+    const left = -pad + i;
+    const right = n + i;
+    if (mode === 'reflect') {
+      out[i] = samples[reflectIndex(left, n)] ?? 0;
+      out[pad + n + i] = samples[reflectIndex(right, n)] ?? 0;
+    } else {
+      out[i] = samples[0] ?? 0;
+      out[pad + n + i] = samples[n - 1] ?? 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * librosa 0.7 `stft(y, n_fft, hop_length, window='hann', center=True, pad_mode='reflect')`,
+ * with magnitude and power precomputed so that every feature shares one transform.
+ * @param samples mono PCM in [-1, 1]
+ */
+export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT): Spectrogram {
+  const { nFft, hopLength } = config;
+  if (samples.length === 0) throw new RangeError('stft: empty signal');
+  const padded = padSignal(samples, nFft >> 1, 'reflect');
+  const nFrames = frameCount(samples.length, hopLength);
+  const nBins = (nFft >> 1) + 1;
+  const window = periodicHann(nFft);
+  const fft = fftOf(nFft);
+  const frame = new Float64Array(nFft);
+  const out = fft.createComplexArray() as number[];
+  const size = nFrames * nBins;
+  const re = new Float32Array(size);
+  const im = new Float32Array(size);
+  const magnitude = new Float32Array(size);
+  const power = new Float32Array(size);
+  for (let t = 0; t < nFrames; t++) {
+    const start = t * hopLength;
+    for (let n = 0; n < nFft; n++) frame[n] = padded[start + n]! * window[n]!;
+    fft.realTransform(out, frame);
+    const base = t * nBins;
+    for (let k = 0; k < nBins; k++) {
+      // complex64 storage as librosa: round first, then derive |X| from the rounded parts
+      const r = Math.fround(out[2 * k]!);
+      const i = Math.fround(out[2 * k + 1]!);
+      re[base + k] = r;
+      im[base + k] = i;
+      const p = r * r + i * i;
+      power[base + k] = p;
+      magnitude[base + k] = Math.sqrt(p);
+    }
+  }
+  return { re, im, magnitude, power, nFrames, nBins, nFft, hopLength };
+}

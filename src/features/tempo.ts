@@ -1,0 +1,100 @@
+import { fftOf } from './fft-cache.js';
+import { periodicHann } from './stft.js';
+
+/**
+ * librosa 0.7 `onset.onset_strength(S=..., aggregate=np.median)` on a frame-major log-mel
+ * spectrogram in dB (already floored at max - 80 dB): positive first difference along time,
+ * MEDIAN across bands, 1 + nFft / (2 hop) zero frames prepended, trimmed to nFrames.
+ */
+export function onsetStrength(logMel: Float32Array, nFrames: number, nMels: number, nFft = 2048, hopLength = 512): Float64Array {
+  const out = new Float64Array(nFrames);
+  const lead = 1 + Math.floor(nFft / (2 * hopLength));
+  const diff = new Float32Array(nMels);
+  const mid = nMels >> 1;
+  for (let t = 1; t < nFrames; t++) {
+    const target = t - 1 + lead;
+    if (target >= nFrames) break;
+    const cur = t * nMels;
+    const prev = (t - 1) * nMels;
+    for (let m = 0; m < nMels; m++) {
+      const d = Math.fround(logMel[cur + m]! - logMel[prev + m]!);
+      diff[m] = d > 0 ? d : 0;
+    }
+    diff.sort();
+    out[target] = nMels % 2 === 1 ? diff[mid]! : Math.fround((diff[mid - 1]! + diff[mid]!) / 2);
+  }
+  return out;
+}
+
+/**
+ * Tempo (beats per minute) as estimated inside librosa 0.7 `beat.beat_track` (`beat.tempo` with
+ * start_bpm 120, std_bpm 1, max_tempo 320, ac_size 8 s): tempogram of the onset envelope (periodic
+ * Hann window of ac_size, linear-ramp padding, FFT autocorrelation, each frame divided by its
+ * maximum), averaged over time, weighted by a log-normal prior; 0 for a silent envelope.
+ */
+export function estimateTempo(onset: Float64Array, sampleRateHz = 22050, hopLength = 512, startBpm = 120, stdBpm = 1, maxTempoBpm = 320, acSizeS = 8): number {
+  let anyOnset = false;
+  for (const v of onset) if (v !== 0) anyOnset = true;
+  if (!anyOnset) return 0;
+  const winLength = Math.floor((acSizeS * sampleRateHz) / hopLength);
+  const mean = meanTempogram(onset, winLength);
+  const framesPerMinute = (60 * sampleRateHz) / hopLength;
+  let best = -1;
+  let bestScore = -Infinity;
+  for (let lag = 1; lag < winLength; lag++) {
+    const bpm = framesPerMinute / lag;
+    if (!(bpm < maxTempoBpm)) continue;
+    const prior = -0.5 * ((Math.log2(bpm) - Math.log2(startBpm)) / stdBpm) ** 2;
+    const score = Math.log1p(1e6 * mean[lag]!) + prior;
+    if (score > bestScore) {
+      bestScore = score;
+      best = lag;
+    }
+  }
+  return best > 0 ? framesPerMinute / best : 0;
+}
+
+/**
+ * Time average of librosa's `tempogram(onset_envelope, win_length, center=True, norm=inf)`:
+ * for every frame, the autocorrelation (lags 0..winLength-1) of the Hann-windowed onset excerpt
+ * centred on it, divided by its maximum (all-zero frames stay zero).
+ */
+export function meanTempogram(onset: Float64Array, winLength: number): Float64Array {
+  const n = onset.length;
+  const pad = winLength >> 1;
+  const padded = new Float64Array(n + 2 * pad);
+  padded.set(onset, pad);
+  // numpy linear_ramp towards 0: left from 0 up to the first value, right down from the last
+  const first = onset[0] ?? 0;
+  const last = onset[n - 1] ?? 0;
+  for (let i = 0; i < pad; i++) {
+    padded[i] = (first * i) / pad;
+    padded[pad + n + i] = (last * (pad - 1 - i)) / pad;
+  }
+  let size = 4;
+  while (size < 2 * winLength) size *= 2;
+  const fft = fftOf(size);
+  const window = periodicHann(winLength);
+  const frame = new Float64Array(size);
+  const spectrum = new Float64Array(2 * size);
+  const acf = new Float64Array(2 * size);
+  const sum = new Float64Array(winLength);
+  for (let t = 0; t < n; t++) {
+    for (let j = 0; j < winLength; j++) frame[j] = padded[t + j]! * window[j]!;
+    fft.realTransform(spectrum, frame);
+    fft.completeSpectrum(spectrum);
+    for (let k = 0; k < size; k++) {
+      const re = spectrum[2 * k]!;
+      const im = spectrum[2 * k + 1]!;
+      spectrum[2 * k] = re * re + im * im;
+      spectrum[2 * k + 1] = 0;
+    }
+    fft.inverseTransform(acf, spectrum);
+    let max = 0;
+    for (let lag = 0; lag < winLength; lag++) if (Math.abs(acf[2 * lag]!) > max) max = Math.abs(acf[2 * lag]!);
+    if (max < 1.1754943508222875e-38) continue;
+    for (let lag = 0; lag < winLength; lag++) sum[lag]! += acf[2 * lag]! / max;
+  }
+  for (let lag = 0; lag < winLength; lag++) sum[lag]! /= n;
+  return sum;
+}

@@ -1,0 +1,82 @@
+/**
+ * Tuning estimation as librosa 0.7 `estimate_tuning(S=power, sr, bins_per_octave=12)`: `piptrack`
+ * peaks between 150 Hz and (excluding) 4 kHz above 0.1 x the column maximum, refined by parabolic
+ * interpolation, kept where their magnitude is at least the median, then `pitch_tuning`.
+ * @param spectrum frame-major (nFrames x nBins) spectrogram, the POWER spectrogram for chroma_stft
+ * @returns deviation from A440 in fractions of a chroma bin, in [-0.5, 0.5)
+ */
+export function estimateTuning(spectrum: Float32Array, nFrames: number, nBins: number, sampleRateHz: number, nFft: number): number {
+  const binHz = sampleRateHz / nFft;
+  const lo = Math.max(1, Math.ceil(150 / binHz));
+  let hi = Math.min(nBins - 2, Math.ceil(Math.min(4000, sampleRateHz / 2) / binHz) - 1);
+  while (hi >= lo && hi * binHz >= 4000) hi--;
+  const pitches: number[] = [];
+  const mags: number[] = [];
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nBins;
+    let max = 0;
+    for (let k = 0; k < nBins; k++) if (spectrum[base + k]! > max) max = spectrum[base + k]!;
+    const ref = Math.fround(0.1 * max);
+    const thr = (k: number): number => {
+      const v = spectrum[base + k]!;
+      return v > ref ? v : 0;
+    };
+    for (let k = lo; k <= hi; k++) {
+      const x = thr(k);
+      if (!(x > thr(k - 1) && x >= thr(k + 1))) continue;
+      const s0 = spectrum[base + k - 1]!;
+      const s1 = spectrum[base + k]!;
+      const s2 = spectrum[base + k + 1]!;
+      const avg = Math.fround(0.5 * Math.fround(s2 - s0));
+      let shift = Math.fround(Math.fround(2 * s1 - s2) - s0);
+      shift = Math.fround(avg / (shift + (Math.abs(shift) < 1.1754943508222875e-38 ? 1 : 0)));
+      const pitch = Math.fround(((k + shift) * sampleRateHz) / nFft);
+      const mag = Math.fround(s1 + Math.fround(Math.fround(0.5 * avg) * shift));
+      pitches.push(pitch);
+      mags.push(mag);
+    }
+  }
+  const positive: number[] = [];
+  for (let i = 0; i < pitches.length; i++) if (pitches[i]! > 0) positive.push(mags[i]!);
+  const threshold = positive.length > 0 ? median(positive) : 0;
+  const kept: number[] = [];
+  for (let i = 0; i < pitches.length; i++) if (pitches[i]! > 0 && mags[i]! >= threshold) kept.push(pitches[i]!);
+  return pitchTuning(kept, 0.01, 12);
+}
+
+function median(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.fround((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+/**
+ * librosa `pitch_tuning(frequencies, resolution, bins_per_octave)`: histogram of each frequency's
+ * deviation from the equal-tempered grid; returns the left edge of the fullest bin (0 when empty).
+ */
+export function pitchTuning(frequenciesHz: number[], resolution = 0.01, binsPerOctave = 12): number {
+  const nBins = Math.ceil(1 / resolution);
+  const edges = new Float64Array(nBins + 1);
+  const step = 1 / nBins;
+  for (let i = 0; i <= nBins; i++) edges[i] = i === nBins ? 0.5 : i * step - 0.5;
+  const counts = new Int32Array(nBins);
+  let any = false;
+  for (const f of frequenciesHz) {
+    if (!(f > 0)) continue;
+    any = true;
+    const octs = Math.fround(Math.log2(f / (440 / 16)));
+    let residual = Math.fround(Math.fround(binsPerOctave * octs) % 1);
+    if (residual < 0) residual = Math.fround(residual + 1);
+    if (residual >= 0.5) residual = Math.fround(residual - 1);
+    let idx = Math.floor((residual + 0.5) * nBins);
+    if (idx >= nBins) idx = nBins - 1;
+    if (idx < 0) idx = 0;
+    if (residual < edges[idx]!) idx--;
+    else if (idx < nBins - 1 && residual >= edges[idx + 1]!) idx++;
+    counts[idx]!++;
+  }
+  if (!any) return 0;
+  let best = 0;
+  for (let i = 1; i < nBins; i++) if (counts[i]! > counts[best]!) best = i;
+  return edges[best]!;
+}
