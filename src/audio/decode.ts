@@ -1,0 +1,228 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AudioError } from './errors.js';
+import { looksLikeIsoMedia } from './formats.js';
+import { resolveAudioLimits, type AudioLimits } from './limits.js';
+import { inputUrl, lockedInputArgs, probeInput, type ProbeResult, type ToolInput } from './probe.js';
+import { runTool } from './run-tool.js';
+
+/** The sample rate that analysis (features, models) works at, in Hz: librosa's default. */
+export const ANALYSIS_SAMPLE_RATE_HZ = 22_050;
+
+/** Mono PCM ready for analysis. */
+export interface DecodedAudio {
+  /** Mono samples in [-1, 1] (a 16-bit source maps exactly to int16 / 32768). */
+  samples: Float32Array;
+  sampleRateHz: number;
+  /** `samples.length / sampleRateHz`, in seconds. */
+  durationS: number;
+  /** ffmpeg's name of the audio codec, e.g. "mp3", "vorbis", "aac". */
+  codec?: string;
+  /** ffmpeg's name of the container, e.g. "ogg", "mov,mp4,m4a,3gp,3g2,mj2". */
+  container?: string;
+}
+
+/** Either the audio's bytes (e.g. an upload) or a local file. */
+export type AudioSource = Uint8Array | { path: string };
+
+/** Options of {@link decodeAudio}. */
+export interface DecodeOptions {
+  /** Overrides of {@link DEFAULT_AUDIO_LIMITS}. */
+  limits?: Partial<AudioLimits>;
+  /** Output sample rate in Hz, an integer in 1000..192000. Default {@link ANALYSIS_SAMPLE_RATE_HZ}. */
+  sampleRateHz?: number;
+  /** Aborting kills ffmpeg; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The ffmpeg executable. Default "ffmpeg" from PATH. */
+  ffmpegPath?: string;
+  /** The ffprobe executable. Default "ffprobe" from PATH. */
+  ffprobePath?: string;
+}
+
+/**
+ * Decodes any common audio (mp3, ogg/vorbis, opus, flac, wav, m4a/aac, webm...) to mono
+ * Float32 PCM, through ffmpeg in a child process that may read only the given pipe or file and
+ * only through an allowed audio demuxer. Stereo is averaged (as librosa's `to_mono`; surround uses
+ * ffmpeg's normalised downmix, without LFE), then resampled with ffmpeg's default resampler; no dithering or normalisation is applied.
+ *
+ * @throws AudioError with code NOT_AUDIO, CORRUPT, UNSUPPORTED, TOO_LARGE, TOO_LONG (including a
+ *   decode that outlasts `decodeTimeoutMs`) or SILENT; see {@link AudioErrorCode}.
+ * @throws the signal's reason when `options.signal` aborts; RangeError for bad options.
+ */
+export async function decodeAudio(source: AudioSource, options: DecodeOptions = {}): Promise<DecodedAudio> {
+  const limits = resolveAudioLimits(options.limits);
+  const sampleRateHz = options.sampleRateHz ?? ANALYSIS_SAMPLE_RATE_HZ;
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1000 || sampleRateHz > 192_000) {
+    throw new RangeError(`sampleRateHz must be an integer in 1000..192000, got ${sampleRateHz}`);
+  }
+  options.signal?.throwIfAborted();
+  const timeout = AbortSignal.timeout(limits.decodeTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+
+  let staged: StagedInput | undefined;
+  try {
+    staged = await stageInput(source, limits);
+    const { probe, samples } = await probeAndDecode(staged.input, sampleRateHz, limits, signal, options);
+    if (peakDbfs(samples) < limits.silencePeakDbfs) throw new AudioError('SILENT');
+    return {
+      samples,
+      sampleRateHz,
+      durationS: samples.length / sampleRateHz,
+      ...(probe.codec === undefined ? {} : { codec: probe.codec }),
+      container: probe.formatName,
+    };
+  } catch (error) {
+    if (timeout.aborted && !options.signal?.aborted) {
+      throw new AudioError('TOO_LONG', 'That audio took too long to decode.', {
+        detail: `decode exceeded ${limits.decodeTimeoutMs} ms`,
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    await staged?.cleanup();
+  }
+}
+
+/**
+ * Runs ffprobe and ffmpeg side by side (each costs a process start), and stops the decoder as
+ * soon as the probe shows that the input is refused or states a duration over the limit.
+ */
+async function probeAndDecode(
+  input: ToolInput,
+  sampleRateHz: number,
+  limits: AudioLimits,
+  signal: AbortSignal,
+  options: DecodeOptions,
+): Promise<{ probe: ProbeResult; samples: Float32Array }> {
+  const stopDecoder = new AbortController();
+  const decoderSignal = AbortSignal.any([signal, stopDecoder.signal]);
+  const decoding = runDecoder(options.ffmpegPath ?? 'ffmpeg', input, sampleRateHz, limits, decoderSignal);
+  // Settled below in every path; this only keeps an early failure from counting as unhandled.
+  decoding.catch(() => undefined);
+  let probe: ProbeResult;
+  try {
+    probe = await probeInput(options.ffprobePath ?? 'ffprobe', input, signal);
+    if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
+  } catch (error) {
+    stopDecoder.abort();
+    await decoding.catch(() => undefined);
+    throw error;
+  }
+  return { probe, samples: await decoding };
+}
+
+/** The absolute peak of `samples` in dBFS (-Infinity for all zeros). */
+export function peakDbfs(samples: Float32Array): number {
+  let peak = 0;
+  for (const sample of samples) {
+    const magnitude = Math.abs(sample);
+    if (magnitude > peak) peak = magnitude;
+  }
+  return 20 * Math.log10(peak);
+}
+
+function tooLong(limits: AudioLimits): AudioError {
+  const minutes = Math.round((limits.maxDurationS / 60) * 10) / 10;
+  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`);
+}
+
+function tooLarge(limits: AudioLimits, bytes: number): AudioError {
+  const mib = Math.round((limits.maxInputBytes / 1024 / 1024) * 10) / 10;
+  return new AudioError('TOO_LARGE', `That file is too large: the limit is ${mib} MiB.`, {
+    detail: `${bytes} bytes > ${limits.maxInputBytes}`,
+  });
+}
+
+interface StagedInput {
+  input: ToolInput;
+  cleanup: () => Promise<void>;
+}
+
+const noCleanup = (): Promise<void> => Promise.resolve();
+
+/**
+ * Checks the size before any process starts. Bytes go through a pipe, except mp4-family
+ * bytes, which ffmpeg can only read seekably: those go to a private temporary file.
+ */
+async function stageInput(source: AudioSource, limits: AudioLimits): Promise<StagedInput> {
+  if (source instanceof Uint8Array) {
+    if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
+    if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
+    if (!looksLikeIsoMedia(source)) return { input: { kind: 'pipe', bytes: source }, cleanup: noCleanup };
+    const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-'));
+    const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+    try {
+      const path = join(dir, 'input');
+      await writeFile(path, source, { mode: 0o600 });
+      return { input: { kind: 'file', path }, cleanup };
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+  }
+  const path = resolve(source.path);
+  const info = await stat(path);
+  if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: `${path} is not a regular file` });
+  if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
+  if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
+  return { input: { kind: 'file', path }, cleanup: noCleanup };
+}
+
+async function runDecoder(
+  ffmpegPath: string,
+  input: ToolInput,
+  sampleRateHz: number,
+  limits: AudioLimits,
+  signal: AbortSignal,
+): Promise<Float32Array> {
+  const args = [
+    '-nostdin', '-hide_banner', '-nostats', '-v', 'error',
+    ...lockedInputArgs(input),
+    '-i', inputUrl(input),
+    '-map', '0:a:0',
+    // Without a cap on the matrix, ffmpeg mixes stereo as 0.707 * (L + R); capped at 1 it is the
+    // mean (L + R) / 2, as librosa's to_mono. Mono input is not remixed (stays bit-exact).
+    '-rematrix_maxval', '1', '-ac', '1',
+    '-ar', String(sampleRateHz),
+    '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1',
+  ];
+  const maxBytes = Math.ceil(limits.maxDurationS * sampleRateHz) * Float32Array.BYTES_PER_ELEMENT;
+  const chunks: Buffer[] = [];
+  let totalBytes = 0;
+  const result = await runTool(ffmpegPath, args, {
+    ...(input.kind === 'pipe' ? { stdin: input.bytes } : {}),
+    signal,
+    onStdout: (chunk) => {
+      totalBytes += chunk.length;
+      if (totalBytes > maxBytes) return false;
+      chunks.push(chunk);
+      return true;
+    },
+  });
+  if (result.stopped) throw tooLong(limits);
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.trim().slice(-2000);
+    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
+    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
+  }
+  const samples = concatFloat32(chunks, totalBytes);
+  if (samples.length === 0) {
+    throw new AudioError('CORRUPT', undefined, { detail: result.stderr.trim().slice(-2000) || 'no samples decoded' });
+  }
+  return samples;
+}
+
+/** Copies little-endian f32 chunks (split anywhere) into one aligned array: a single copy. */
+function concatFloat32(chunks: readonly Buffer[], totalBytes: number): Float32Array {
+  const samples = new Float32Array(Math.floor(totalBytes / Float32Array.BYTES_PER_ELEMENT));
+  const bytes = new Uint8Array(samples.buffer);
+  let offset = 0;
+  for (const chunk of chunks) {
+    const take = Math.min(chunk.length, bytes.length - offset);
+    bytes.set(take === chunk.length ? chunk : chunk.subarray(0, take), offset);
+    offset += take;
+  }
+  return samples;
+}
