@@ -6,3 +6,4 @@ export { FEATURE_NAMES, toFeatureRow, type FeatureName, type FeatureSet } from '
 export { extractFeatures } from './extract.js';
 export { logMelSpectrogram, type LogMelOptions, type LogMelSpectrogram } from './log-mel.js';
 export { stft, DEFAULT_STFT, type Spectrogram, type StftConfig } from './stft.js';
+export { meydaFrameFeatures, type MeydaFrameSummary } from './meyda-path.js';
