@@ -2,9 +2,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AudioError } from './errors.js';
-import { looksLikeIsoMedia } from './formats.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
-import { inputUrl, lockedInputArgs, probeInput, type ProbeResult, type ToolInput } from './probe.js';
+import { lockedInputArgs, probeInput, type ProbeResult } from './probe.js';
 import { runTool } from './run-tool.js';
 
 /** The sample rate that analysis (features, models) works at, in Hz: librosa's default. */
@@ -42,8 +41,8 @@ export interface DecodeOptions {
 
 /**
  * Decodes any common audio (mp3, ogg/vorbis, opus, flac, wav, m4a/aac, webm...) to mono
- * Float32 PCM, through ffmpeg in a child process that may read only the given pipe or file and
- * only through an allowed audio demuxer. Stereo is averaged (as librosa's `to_mono`; surround uses
+ * Float32 PCM, through ffmpeg in a child process that may read only the one given file (bytes
+ * are staged in a private temporary file) and only through an allowed audio demuxer. Stereo is averaged (as librosa's `to_mono`; surround uses
  * ffmpeg's normalised downmix, without LFE), then resampled with ffmpeg's default resampler; no dithering or normalisation is applied.
  *
  * @throws AudioError with code NOT_AUDIO, CORRUPT, UNSUPPORTED, TOO_LARGE, TOO_LONG (including a
@@ -63,7 +62,7 @@ export async function decodeAudio(source: AudioSource, options: DecodeOptions = 
   let staged: StagedInput | undefined;
   try {
     staged = await stageInput(source, limits);
-    const { probe, samples } = await probeAndDecode(staged.input, sampleRateHz, limits, signal, options);
+    const { probe, samples } = await probeAndDecode(staged.path, sampleRateHz, limits, signal, options);
     if (peakDbfs(samples) < limits.silencePeakDbfs) throw new AudioError('SILENT');
     return {
       samples,
@@ -90,7 +89,7 @@ export async function decodeAudio(source: AudioSource, options: DecodeOptions = 
  * soon as the probe shows that the input is refused or states a duration over the limit.
  */
 async function probeAndDecode(
-  input: ToolInput,
+  path: string,
   sampleRateHz: number,
   limits: AudioLimits,
   signal: AbortSignal,
@@ -98,12 +97,12 @@ async function probeAndDecode(
 ): Promise<{ probe: ProbeResult; samples: Float32Array }> {
   const stopDecoder = new AbortController();
   const decoderSignal = AbortSignal.any([signal, stopDecoder.signal]);
-  const decoding = runDecoder(options.ffmpegPath ?? 'ffmpeg', input, sampleRateHz, limits, decoderSignal);
+  const decoding = runDecoder(options.ffmpegPath ?? 'ffmpeg', path, sampleRateHz, limits, decoderSignal);
   // Settled below in every path; this only keeps an early failure from counting as unhandled.
   decoding.catch(() => undefined);
   let probe: ProbeResult;
   try {
-    probe = await probeInput(options.ffprobePath ?? 'ffprobe', input, signal);
+    probe = await probeInput(options.ffprobePath ?? 'ffprobe', path, signal);
     if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
   } catch (error) {
     stopDecoder.abort();
@@ -136,27 +135,28 @@ function tooLarge(limits: AudioLimits, bytes: number): AudioError {
 }
 
 interface StagedInput {
-  input: ToolInput;
+  path: string;
   cleanup: () => Promise<void>;
 }
 
 const noCleanup = (): Promise<void> => Promise.resolve();
 
 /**
- * Checks the size before any process starts. Bytes go through a pipe, except mp4-family
- * bytes, which ffmpeg can only read seekably: those go to a private temporary file.
+ * Checks the size before any process starts. Bytes are written to a private temporary file
+ * rather than piped: through a pipe ffmpeg cannot seek, so an mp4 whose index follows its data
+ * fails, an mp3 keeps its encoder padding and containers state no duration; from a file, bytes
+ * and path decode identically.
  */
 async function stageInput(source: AudioSource, limits: AudioLimits): Promise<StagedInput> {
   if (source instanceof Uint8Array) {
     if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
     if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
-    if (!looksLikeIsoMedia(source)) return { input: { kind: 'pipe', bytes: source }, cleanup: noCleanup };
     const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-'));
     const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
     try {
       const path = join(dir, 'input');
       await writeFile(path, source, { mode: 0o600 });
-      return { input: { kind: 'file', path }, cleanup };
+      return { path, cleanup };
     } catch (error) {
       await cleanup();
       throw error;
@@ -167,20 +167,19 @@ async function stageInput(source: AudioSource, limits: AudioLimits): Promise<Sta
   if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: `${path} is not a regular file` });
   if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
   if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
-  return { input: { kind: 'file', path }, cleanup: noCleanup };
+  return { path, cleanup: noCleanup };
 }
 
 async function runDecoder(
   ffmpegPath: string,
-  input: ToolInput,
+  path: string,
   sampleRateHz: number,
   limits: AudioLimits,
   signal: AbortSignal,
 ): Promise<Float32Array> {
   const args = [
     '-nostdin', '-hide_banner', '-nostats', '-v', 'error',
-    ...lockedInputArgs(input),
-    '-i', inputUrl(input),
+    ...lockedInputArgs(path),
     '-map', '0:a:0',
     // Without a cap on the matrix, ffmpeg mixes stereo as 0.707 * (L + R); capped at 1 it is the
     // mean (L + R) / 2, as librosa's to_mono. Mono input is not remixed (stays bit-exact).
@@ -192,7 +191,6 @@ async function runDecoder(
   const chunks: Buffer[] = [];
   let totalBytes = 0;
   const result = await runTool(ffmpegPath, args, {
-    ...(input.kind === 'pipe' ? { stdin: input.bytes } : {}),
     signal,
     onStdout: (chunk) => {
       totalBytes += chunk.length;

@@ -35,16 +35,6 @@ export function allowedDemuxer(formatName: string): string | undefined {
   return formatName.split(',').find((name) => AUDIO_DEMUXERS.includes(name));
 }
 
-/**
- * True when `bytes` start like an ISO-BMFF/QuickTime file (mp4, m4a, mov, 3gp), which is read
- * from a temporary file because its index may sit after the data.
- */
-export function looksLikeIsoMedia(bytes: Uint8Array): boolean {
-  if (bytes.length < 8) return false;
-  const tag = String.fromCharCode(...bytes.subarray(4, 8));
-  return ['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].includes(tag);
-}
-
 // Demuxers ffmpeg picks for things that are clearly not sound: images, text, raw bytes.
 const NOT_AUDIO_DEMUXER = /(_pipe$|^image2|^apng$|^gif$|^bin$|^tty$|^srt$|^webvtt$|^ass$|^subviewer|^sami$|^jacosub$|^microdvd$|^mpl2$|^pjs$|^realtext$|^stl$|^vplayer$|^lrc$|^txt$)/;
 

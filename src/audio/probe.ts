@@ -2,9 +2,6 @@ import { AudioError } from './errors.js';
 import { allowedDemuxer, FORMAT_WHITELIST, refusedDemuxerIsNotAudio } from './formats.js';
 import { runTool } from './run-tool.js';
 
-/** Where ffmpeg and ffprobe read an input: piped bytes, or one local file. */
-export type ToolInput = { kind: 'pipe'; bytes: Uint8Array } | { kind: 'file'; path: string };
-
 /** What ffprobe says about an input's first audio stream. */
 export interface ProbeResult {
   /** The allowed demuxer that read it (e.g. "mov", "ogg"). */
@@ -20,19 +17,13 @@ export interface ProbeResult {
 const MAX_PROBE_OUTPUT_BYTES = 256 * 1024;
 
 /**
- * The input arguments shared by ffprobe and ffmpeg: only the pipe or the one file may be read,
- * and only through an allowed audio demuxer (checked before the demuxer reads any header).
+ * The input arguments shared by ffprobe and ffmpeg for the absolute `path`: only local files
+ * may be opened (no network, pipe, concat, data or subfile protocols), only through an allowed
+ * audio demuxer (checked right after format detection, before the demuxer reads any header),
+ * and the `file:` prefix keeps a path from being read as another protocol or as an option.
  */
-export function lockedInputArgs(input: ToolInput): string[] {
-  return [
-    '-protocol_whitelist', input.kind === 'pipe' ? 'pipe' : 'file',
-    '-format_whitelist', FORMAT_WHITELIST,
-  ];
-}
-
-/** The URL for `-i`: `file:` keeps a path from being read as a protocol or an option. */
-export function inputUrl(input: ToolInput): string {
-  return input.kind === 'pipe' ? 'pipe:0' : `file:${input.path}`;
+export function lockedInputArgs(path: string): string[] {
+  return ['-protocol_whitelist', 'file', '-format_whitelist', FORMAT_WHITELIST, '-i', `file:${path}`];
 }
 
 interface FfprobeJson {
@@ -45,18 +36,16 @@ interface FfprobeJson {
  * decoding.
  * @throws AudioError NOT_AUDIO, UNSUPPORTED or CORRUPT when the input cannot be decoded.
  */
-export async function probeInput(ffprobePath: string, input: ToolInput, signal: AbortSignal): Promise<ProbeResult> {
+export async function probeInput(ffprobePath: string, path: string, signal: AbortSignal): Promise<ProbeResult> {
   const args = [
     '-hide_banner', '-v', 'error',
-    ...lockedInputArgs(input),
     '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name,channels,duration',
     '-of', 'json',
-    '-i', inputUrl(input),
+    ...lockedInputArgs(path),
   ];
   const chunks: Buffer[] = [];
   let outputBytes = 0;
   const result = await runTool(ffprobePath, args, {
-    ...(input.kind === 'pipe' ? { stdin: input.bytes } : {}),
     signal,
     onStdout: (chunk) => {
       chunks.push(chunk);

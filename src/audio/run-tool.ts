@@ -12,8 +12,6 @@ export interface ToolResult {
 
 /** How {@link runTool} starts and feeds a child process. */
 export interface ToolRun {
-  /** Bytes written to the child's stdin (EPIPE is ignored: the child may stop reading early). */
-  stdin?: Uint8Array;
   /** Kills the child (SIGKILL) when aborted; the promise then rejects with the signal's reason. */
   signal: AbortSignal;
   /** Receives stdout chunks; returning false kills the child and ignores further output. */
@@ -30,7 +28,7 @@ const STDERR_TAIL_BYTES = 8 * 1024;
 export function runTool(command: string, args: readonly string[], run: ToolRun): Promise<ToolResult> {
   run.signal.throwIfAborted();
   return new Promise<ToolResult>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     let stopped = false;
     let stderr = '';
     let spawnError: Error | undefined;
@@ -56,10 +54,6 @@ export function runTool(command: string, args: readonly string[], run: ToolRun):
     child.stderr.on('data', (text: string) => {
       stderr = (stderr + text).slice(-STDERR_TAIL_BYTES);
     });
-    // The child may exit before reading everything (it found an error, or we killed it).
-    child.stdin.on('error', () => undefined);
-    if (run.stdin) child.stdin.end(run.stdin);
-    else child.stdin.end();
 
     child.on('close', (exitCode) => {
       run.signal.removeEventListener('abort', onAbort);

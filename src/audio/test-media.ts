@@ -1,0 +1,85 @@
+/**
+ * Test-only helpers for the audio tests: media made on the fly with ffmpeg from real GTZAN
+ * clips (never copied into the repo), a WAV reader, and a correlation measure.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { GTZAN_DIR, PARITY_DIR } from '../../test/gtzan.js';
+
+const execFileAsync = promisify(execFile);
+
+/** A real 30 s GTZAN clip (FLAC, 22 050 Hz, mono). */
+export const REAL_FLAC = resolve(GTZAN_DIR, 'audio/full/blues/blues.00010.flac');
+/** A real parity clip (16-bit PCM WAV, 22 050 Hz, mono). */
+export const PARITY_WAV = resolve(PARITY_DIR, 'blues.00000.wav');
+
+/** A scratch folder under os.tmpdir(), removed by `dispose()`. */
+export async function scratchDir(): Promise<{ dir: string; dispose: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-test-'));
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `ffmpeg -y -v error <args>` and returns `outPath`. */
+export async function ffmpegMake(args: readonly string[], outPath: string): Promise<string> {
+  await execFileAsync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args, outPath]);
+  return outPath;
+}
+
+/** The samples of a 16-bit PCM WAV, parsed by hand (RIFF chunks, no ffmpeg). */
+export async function readWavInt16(path: string): Promise<{ samples: Int16Array; sampleRateHz: number; channels: number }> {
+  const bytes = await readFile(path);
+  if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') throw new Error('not a WAV');
+  let offset = 12;
+  let format: { channels: number; sampleRateHz: number; bits: number } | undefined;
+  while (offset + 8 <= bytes.length) {
+    const id = bytes.toString('latin1', offset, offset + 4);
+    const size = bytes.readUInt32LE(offset + 4);
+    const body = offset + 8;
+    if (id === 'fmt ') {
+      format = { channels: bytes.readUInt16LE(body + 2), sampleRateHz: bytes.readUInt32LE(body + 4), bits: bytes.readUInt16LE(body + 14) };
+    } else if (id === 'data') {
+      if (format?.bits !== 16) throw new Error('expected 16-bit PCM');
+      const count = Math.floor(Math.min(size, bytes.length - body) / 2);
+      const samples = new Int16Array(count);
+      for (let i = 0; i < count; i++) samples[i] = bytes.readInt16LE(body + 2 * i);
+      return { samples, sampleRateHz: format.sampleRateHz, channels: format.channels };
+    }
+    offset = body + size + (size % 2);
+  }
+  throw new Error('no data chunk');
+}
+
+/**
+ * The best Pearson correlation of `a` against `b` over lags in [-maxLag, maxLag] samples,
+ * on `b`'s first `length` samples (lossy codecs may shift the signal by a few samples).
+ */
+export function bestCorrelation(a: Float32Array, b: Float32Array, maxLag: number, length: number): { r: number; lag: number } {
+  let best = { r: -Infinity, lag: 0 };
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, n = 0;
+    for (let i = maxLag; i < length - maxLag; i++) {
+      const x = a[i + lag];
+      const y = b[i];
+      if (x === undefined || y === undefined) break;
+      sa += x; sb += y; saa += x * x; sbb += y * y; sab += x * y; n++;
+    }
+    const r = (n * sab - sa * sb) / Math.sqrt((n * saa - sa * sa) * (n * sbb - sb * sb));
+    if (r > best.r) best = { r, lag };
+  }
+  return best;
+}
+
+/** Pids of this process's ffmpeg/ffprobe children, zombies included (Linux /proc). */
+export async function childToolPids(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match && Number(match[2]) === process.pid && /^ff(mpeg|probe)$/.test(match[1] ?? '')) pids.push(Number(entry));
+  }
+  return pids;
+}
