@@ -35,21 +35,22 @@ function maxFinite(data: Float32Array): number {
 function averageColumns(m: LogMelMatrix, widthPx: number, floorDb: number): Float32Array {
   const { data, nMels, nFrames } = m;
   const cols = new Float32Array(widthPx * nMels);
+  const sums = new Float64Array(nMels);
   const { starts, ends } = binRanges(nFrames, widthPx);
   for (let c = 0; c < widthPx; c++) {
     const start = starts[c] ?? 0;
     const end = ends[c] ?? start + 1;
-    const base = c * nMels;
-    for (let f = start; f < end; f++) {
-      const off = f * nMels;
+    sums.fill(0);
+    for (let off = start * nMels, stop = end * nMels; off < stop; off += nMels) {
       for (let k = 0; k < nMels; k++) {
-        const v = data[off + k] ?? floorDb;
+        const v = data[off + k] as number;
         // NaN and -Infinity (log of silence) count as the floor, so they cannot poison a column.
-        cols[base + k] = (cols[base + k] ?? 0) + (v > floorDb ? v : floorDb);
+        sums[k] = (sums[k] as number) + (v > floorDb ? v : floorDb);
       }
     }
     const inv = 1 / (end - start);
-    for (let k = 0; k < nMels; k++) cols[base + k] = (cols[base + k] ?? 0) * inv;
+    const base = c * nMels;
+    for (let k = 0; k < nMels; k++) cols[base + k] = (sums[k] as number) * inv;
   }
   return cols;
 }

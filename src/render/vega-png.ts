@@ -20,7 +20,7 @@ const NO_IO_LOADER: vega.Loader = {
   file: (filename) => refuse(`reading ${filename}`),
 };
 
-/** Collects vega's warnings and errors instead of printing them. */
+/** Collects vega's errors (and failed loads) instead of printing them. */
 function collectingLogger(errors: string[]): vega.LoggerInterface {
   let level = vega.Warn;
   const logger: vega.LoggerInterface = {
@@ -33,7 +33,11 @@ function collectingLogger(errors: string[]): vega.LoggerInterface {
       errors.push(msg.map(String).join(' '));
       return logger;
     },
-    warn: () => logger,
+    warn: (...msg: readonly unknown[]) => {
+      // A refused load is only a warning to vega; for us it means the chart would lie.
+      if (msg[0] === 'Loading failed') errors.push(msg.map(String).join(' '));
+      return logger;
+    },
     info: () => logger,
     debug: () => logger,
   };
