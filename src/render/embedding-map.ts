@@ -57,7 +57,9 @@ export function embeddingMapSpec(input: EmbeddingMapInput): TopLevelSpec {
     layer: [
       {
         transform: [{ filter: '!datum.highlight' }],
-        mark: { type: 'circle', size: 28, opacity: 0.75 },
+        // Opaque: translucent overlaps create so many distinct colours that a 5000-point map
+        // doubles in PNG size (~510 KB against ~265 KB).
+        mark: { type: 'circle', size: 28, opacity: 1 },
       },
       {
         transform: [{ filter: 'datum.highlight' }],

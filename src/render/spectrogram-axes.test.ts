@@ -5,7 +5,9 @@ import { binRanges } from './spectrogram-raster.js';
 describe('timeTicks', () => {
   it('uses round steps in seconds for short audio', () => {
     expect(timeTicks(30, 900).map((t) => t.label)).toEqual(['0s', '5s', '10s', '15s', '20s', '25s', '30s']);
-    expect(timeTicks(0.5, 900)[1]?.label).toBe('0.1s');
+    expect(timeTicks(0.5, 900)[1]?.label).toBe('0.05s');
+    // One 512-sample frame at 22050 Hz still gets more than a lone zero.
+    expect(timeTicks(512 / 22050, 900).map((t) => t.label)).toEqual(['0.00s', '0.01s', '0.02s']);
   });
 
   it('switches to m:ss and keeps ticks apart for long tracks', () => {

@@ -4,14 +4,14 @@ export interface Tick {
   label: string;
 }
 
-const TIME_STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+const TIME_STEPS_S = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
 function formatTime(t: number, stepS: number, useMinutes: boolean): string {
   if (useMinutes) {
     const total = Math.round(t);
     return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
   }
-  return `${t.toFixed(stepS < 1 ? 1 : 0)}s`;
+  return `${t.toFixed(stepS < 0.1 ? 2 : stepS < 1 ? 1 : 0)}s`;
 }
 
 /**
