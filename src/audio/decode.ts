@@ -109,7 +109,14 @@ async function probeAndDecode(
     await decoding.catch(() => undefined);
     throw error;
   }
-  return { probe, samples: await decoding };
+  const samples = await decoding;
+  const decodedS = samples.length / sampleRateHz;
+  if (probe.durationS !== undefined && decodedS < probe.durationS * limits.minDecodedFraction) {
+    throw new AudioError('CORRUPT', undefined, {
+      detail: `decoded ${decodedS.toFixed(3)} s of a stated ${probe.durationS.toFixed(3)} s`,
+    });
+  }
+  return { probe, samples };
 }
 
 /** The absolute peak of `samples` in dBFS (-Infinity for all zeros). */

@@ -1,8 +1,9 @@
 /**
  * Why a piece of audio could not be analysed.
  * - `NOT_AUDIO`: no audio stream at all (text, random bytes, an image, a video without sound).
- * - `CORRUPT`: a recognised audio container whose audio cannot be decoded (truncated or garbled
- *   to the point that no sample comes out).
+ * - `CORRUPT`: a recognised audio container whose audio cannot be decoded: truncated or garbled
+ *   so that nothing, or less than `AudioLimits.minDecodedFraction` of the stated duration, comes
+ *   out, or so that most frames fail (ffmpeg's `max_error_rate`).
  * - `UNSUPPORTED`: a format outside our allow-list of audio demuxers (playlists, concat lists,
  *   exotic containers) or a codec that this ffmpeg cannot decode.
  * - `TOO_LARGE`: more input bytes than `AudioLimits.maxInputBytes`.

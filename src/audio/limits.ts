@@ -18,6 +18,12 @@ export interface AudioLimits {
   decodeTimeoutMs: number;
   /** A decode whose absolute peak stays below this level, in dBFS, is `SILENT`. Default -60. */
   silencePeakDbfs: number;
+  /**
+   * A decode that yields less than this fraction of the duration the container states, in
+   * [0, 1], is `CORRUPT` (garbled frames that ffmpeg skips; a download cut short). Default 0.1:
+   * a partly damaged file is still analysed, and bitrate-based estimates may be rough.
+   */
+  minDecodedFraction: number;
 }
 
 /** The limits used when a caller overrides nothing. */
@@ -26,12 +32,13 @@ export const DEFAULT_AUDIO_LIMITS: Readonly<AudioLimits> = Object.freeze({
   maxDurationS: 20 * 60,
   decodeTimeoutMs: 60_000,
   silencePeakDbfs: -60,
+  minDecodedFraction: 0.1,
 });
 
 /**
  * Merges overrides into {@link DEFAULT_AUDIO_LIMITS}.
  * @throws RangeError when a limit is not a positive finite number (or, for `silencePeakDbfs`,
- *   not a finite number of at most 0 dBFS).
+ *   not a finite number of at most 0 dBFS; for `minDecodedFraction`, not in [0, 1]).
  */
 export function resolveAudioLimits(overrides: Partial<AudioLimits> = {}): AudioLimits {
   const limits: AudioLimits = { ...DEFAULT_AUDIO_LIMITS };
@@ -45,6 +52,9 @@ export function resolveAudioLimits(overrides: Partial<AudioLimits> = {}): AudioL
   }
   if (!Number.isFinite(limits.silencePeakDbfs) || limits.silencePeakDbfs > 0) {
     throw new RangeError(`Audio limit silencePeakDbfs must be finite and <= 0, got ${limits.silencePeakDbfs}`);
+  }
+  if (!(limits.minDecodedFraction >= 0 && limits.minDecodedFraction <= 1)) {
+    throw new RangeError(`Audio limit minDecodedFraction must be in [0, 1], got ${limits.minDecodedFraction}`);
   }
   return limits;
 }
