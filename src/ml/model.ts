@@ -1,5 +1,5 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 
 import type { TfRuntime } from './runtime.js';
 
@@ -32,7 +32,7 @@ export function memberLayerNames(k: number): { hidden: string; embedding: string
 export function buildEnsemble(runtime: TfRuntime, cfg: ArchitectureConfig): LayersModel {
   const { layers } = runtime;
   const input = layers.input({ shape: [cfg.inputDim], name: 'features' });
-  const outputs = [];
+  const outputs: SymbolicTensor[] = [];
   for (let k = 0; k < cfg.members; k++) {
     const names = memberLayerNames(k);
     const seed = cfg.seed * 1000 + k * 10;
@@ -53,8 +53,8 @@ export function buildEnsemble(runtime: TfRuntime, cfg: ArchitectureConfig): Laye
       name: names.logits,
       kernelInitializer: layers.initializers.glorotUniform({ seed: seed + 3 }),
     });
-    const e = embedding.apply(hidden.apply(input)) as ReturnType<typeof layers.input>;
-    outputs.push(logits.apply(e), e);
+    const e = embedding.apply(hidden.apply(input)) as SymbolicTensor;
+    outputs.push(logits.apply(e) as SymbolicTensor, e);
   }
   return layers.model({ inputs: input, outputs, name: 'genre_ensemble' });
 }
