@@ -77,19 +77,22 @@ export function meanTempogram(onset: Float64Array, winLength: number): Float64Ar
   const window = periodicHann(winLength);
   const frame = new Float64Array(size);
   const spectrum = new Float64Array(2 * size);
+  const powerSpectrum = new Float64Array(size);
   const acf = new Float64Array(2 * size);
   const sum = new Float64Array(winLength);
   for (let t = 0; t < n; t++) {
     for (let j = 0; j < winLength; j++) frame[j] = padded[t + j]! * window[j]!;
     fft.realTransform(spectrum, frame);
-    fft.completeSpectrum(spectrum);
-    for (let k = 0; k < size; k++) {
+    for (let k = 0; k <= size >> 1; k++) {
       const re = spectrum[2 * k]!;
       const im = spectrum[2 * k + 1]!;
-      spectrum[2 * k] = re * re + im * im;
-      spectrum[2 * k + 1] = 0;
+      const p = re * re + im * im;
+      powerSpectrum[k] = p;
+      if (k > 0) powerSpectrum[size - k] = p;
     }
-    fft.inverseTransform(acf, spectrum);
+    // the power spectrum is real and even, so its forward transform is N times the inverse:
+    // the autocorrelation up to a factor that the per-frame normalisation cancels
+    fft.realTransform(acf, powerSpectrum);
     let max = 0;
     for (let lag = 0; lag < winLength; lag++) if (Math.abs(acf[2 * lag]!) > max) max = Math.abs(acf[2 * lag]!);
     if (max < 1.1754943508222875e-38) continue;
