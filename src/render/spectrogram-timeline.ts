@@ -35,11 +35,18 @@ function percent(p: number): string {
   return `${Math.round(Math.min(1, Math.max(0, Number.isFinite(p) ? p : 0)) * 100)}%`;
 }
 
-/** The longest of "genre 87%", "genre", "87%" that fits `widthPx`, or '' when none does. */
+/**
+ * The first of "genre 87%", "genre", "gen…" (at least 3 letters kept), "87%" that fits
+ * `widthPx`, or '' when none does: the genre matters more than its probability.
+ */
 export function fitSegmentLabel(seg: GenreSegment, widthPx: number): string {
   const room = widthPx - 6;
-  const options = [`${seg.genre} ${percent(seg.probability)}`, seg.genre, percent(seg.probability)];
-  return options.find((o) => estimateTextWidthPx(o, LABEL_FONT_PX) <= room) ?? '';
+  const pct = percent(seg.probability);
+  const full = [`${seg.genre} ${pct}`, seg.genre].find((o) => estimateTextWidthPx(o, LABEL_FONT_PX) <= room);
+  if (full !== undefined) return full;
+  const cut = truncateToWidth(seg.genre, room, LABEL_FONT_PX);
+  if ([...cut].length >= 4) return cut;
+  return estimateTextWidthPx(pct, LABEL_FONT_PX) <= room ? pct : '';
 }
 
 /** SVG for the strip: one block per segment in its genre colour, labelled where it fits. */
