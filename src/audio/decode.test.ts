@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYSIS_SAMPLE_RATE_HZ, decodeAudio, type DecodedAudio } from './index.js';
+import { ANALYSIS_SAMPLE_RATE_HZ, decodeAudio, isSilent, peakDbfs, type DecodedAudio } from './index.js';
 import {
   bestCorrelation,
   childToolPids,
@@ -94,6 +94,17 @@ describe.each(FORMATS)('decodeAudio of $name', (format) => {
     expect(fromBytes.samples.length).toBe(fromPath.samples.length);
     expect(Buffer.from(fromBytes.samples.buffer).equals(Buffer.from(fromPath.samples.buffer))).toBe(true);
     expect(fromBytes.codec).toBe(fromPath.codec);
+  });
+});
+
+describe('peakDbfs and isSilent', () => {
+  it('measure the absolute peak against a dBFS threshold', () => {
+    const quiet = new Float32Array([0, 0.0005, -0.0009, 0]);
+    expect(peakDbfs(quiet)).toBeCloseTo(20 * Math.log10(Math.fround(0.0009)), 9);
+    expect(isSilent(quiet, -60)).toBe(true);
+    expect(isSilent(Float32Array.of(0, -0.0011), -60)).toBe(false);
+    expect(peakDbfs(new Float32Array(8))).toBe(-Infinity);
+    expect(peakDbfs(Float32Array.of(0.5, -1))).toBe(0);
   });
 });
 

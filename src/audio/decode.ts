@@ -63,7 +63,7 @@ export async function decodeAudio(source: AudioSource, options: DecodeOptions = 
   try {
     staged = await stageInput(source, limits);
     const { probe, samples } = await probeAndDecode(staged.path, sampleRateHz, limits, signal, options);
-    if (peakDbfs(samples) < limits.silencePeakDbfs) throw new AudioError('SILENT');
+    if (isSilent(samples, limits.silencePeakDbfs)) throw new AudioError('SILENT');
     return {
       samples,
       sampleRateHz,
@@ -119,14 +119,26 @@ async function probeAndDecode(
   return { probe, samples };
 }
 
-/** The absolute peak of `samples` in dBFS (-Infinity for all zeros). */
+/** The absolute peak of `samples` in dBFS (-Infinity for all zeros or no samples). */
 export function peakDbfs(samples: Float32Array): number {
-  let peak = 0;
-  for (const sample of samples) {
-    const magnitude = Math.abs(sample);
-    if (magnitude > peak) peak = magnitude;
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as number;
+    if (sample > max) max = sample;
+    else if (sample < min) min = sample;
   }
-  return 20 * Math.log10(peak);
+  return 20 * Math.log10(Math.max(max, -min));
+}
+
+/** True when no sample reaches `thresholdDbfs`; stops at the first one that does. */
+export function isSilent(samples: Float32Array, thresholdDbfs: number): boolean {
+  const threshold = 10 ** (thresholdDbfs / 20);
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as number;
+    if (sample >= threshold || sample <= -threshold) return false;
+  }
+  return true;
 }
 
 function tooLong(limits: AudioLimits): AudioError {

@@ -102,6 +102,8 @@ describe('CORRUPT', () => {
     const mp3 = await readFile(await ffmpegMake(['-i', REAL_FLAC, '-t', '5', '-c:a', 'libmp3lame'], join(scratch.dir, 'cut.mp3')));
     // Most frames fail to decode: ffmpeg's max_error_rate makes it exit with an error.
     await expectCode('CORRUPT', Buffer.concat([mp3.subarray(0, 1000), garbage(mp3.length - 1000, 7)]));
+    // Cut after one frame: a few ms out of the 5 s its Xing header states.
+    await expectCode('CORRUPT', mp3.subarray(0, 600));
     const m4a = await readFile(await ffmpegMake(['-i', REAL_FLAC, '-t', '5', '-c:a', 'aac'], join(scratch.dir, 'cut.m4a')));
     await expectCode('CORRUPT', m4a.subarray(0, Math.floor(m4a.length / 2)));
   });
@@ -184,6 +186,38 @@ describe('SILENT', () => {
     await expectCode('SILENT', { path: await ffmpegMake(tone(-50), join(scratch.dir, 'quiet.wav')) });
     const audible = await decodeAudio({ path: await ffmpegMake(tone(-30), join(scratch.dir, 'soft.wav')) });
     expect(audible.durationS).toBeCloseTo(2, 2);
+  });
+});
+
+describe('garbage never crashes', () => {
+  it('real clips with corrupted bytes either decode or throw an AudioError', async () => {
+    const formats = [['flac'], ['libmp3lame', 'mp3'], ['libvorbis', 'ogg'], ['aac', 'm4a']] as const;
+    const clips = await Promise.all(
+      formats.map(async ([codec, ext = codec]) =>
+        readFile(await ffmpegMake(['-i', REAL_FLAC, '-t', '2', '-c:a', codec], join(scratch.dir, `fuzz.${ext}`))),
+      ),
+    );
+    const outcomes = new Set<string>();
+    await Promise.all(
+      clips.flatMap((clip, clipIndex) =>
+        [0, 1].map(async (round) => {
+          // Overwrite 32-byte runs in the header region and in the body with garbage.
+          const mutated = Buffer.from(clip);
+          const noise = garbage(32 * 8, 1000 * clipIndex + round + 1);
+          for (let run = 0; run < 8; run++) {
+            const at = (noise.readUInt16LE(2 * run) * (run < 4 ? 1 : 97)) % (mutated.length - 32);
+            noise.copy(mutated, at, 32 * run, 32 * run + 32);
+          }
+          const outcome = await decodeAudio(mutated).then(
+            () => 'decoded',
+            (error: unknown) => (isAudioError(error) ? error.code : `unexpected ${String(error)}`),
+          );
+          outcomes.add(outcome);
+        }),
+      ),
+    );
+    expect([...outcomes].filter((outcome) => outcome.startsWith('unexpected'))).toEqual([]);
+    expect(await childToolPids()).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ export { DEFAULT_AUDIO_LIMITS, resolveAudioLimits, type AudioLimits } from './li
 export {
   ANALYSIS_SAMPLE_RATE_HZ,
   decodeAudio,
+  isSilent,
   peakDbfs,
   type AudioSource,
   type DecodeOptions,
