@@ -95,7 +95,7 @@ export class CommandRegistry {
       name,
       description,
       ...(options.length > 0 && { options }),
-      default_member_permissions: (permissions as string | null | undefined) ?? null,
+      default_member_permissions: (permissions) ?? null,
       nsfw: raw.nsfw === true,
       version: this.ids.next(),
       ...(raw.contexts !== undefined && { contexts: raw.contexts as APIApplicationCommand['contexts'] }),

@@ -17,7 +17,7 @@ import { CommandRegistry } from './commands.js';
 import { FakeGateway, PRIVILEGED_INTENTS, type GatewaySession } from './gateway.js';
 import { DiscordHttpError, missingPermissions, unknown, type FakeRequest } from './http.js';
 import { MessageStore, type StoredMessage } from './messages.js';
-import { World, type FakeChannel, type FakeGuild } from './world.js';
+import { omitKeys, World, type FakeChannel, type FakeGuild } from './world.js';
 
 const APPLICATION_FLAGS = ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayGuildMembers;
 
@@ -179,8 +179,7 @@ export class FakeCore {
   #gatewayMessage(stored: StoredMessage): GatewayMessageCreateDispatchData {
     const message = this.messages.toApi(stored, this.bot.id);
     const member = stored.guildId && !message.webhook_id ? this.world.apiMember(stored.guildId, message.author.id) : undefined;
-    const { user: _user, ...memberNoUser } = member ?? { user: undefined };
-    return { ...message, ...(stored.guildId && { guild_id: stored.guildId }), ...(member && { member: memberNoUser as NonNullable<GatewayMessageCreateDispatchData['member']> }), mentions: message.mentions };
+    return { ...message, ...(stored.guildId && { guild_id: stored.guildId }), ...(member && { member: omitKeys(member, ['user']) }), mentions: message.mentions };
   }
 
   /** Without MESSAGE_CONTENT, Discord empties content, embeds, attachments and components, except for the bot's own messages and mentions of it. */

@@ -116,11 +116,12 @@ export class FakeGateway {
     ws.on('message', (raw, isBinary) => {
       let payload: { op?: unknown; d?: unknown };
       try {
-        payload = JSON.parse(isBinary ? '' : String(raw)) as { op?: unknown; d?: unknown };
+        payload = JSON.parse(!isBinary && Buffer.isBuffer(raw) ? raw.toString('utf8') : '') as { op?: unknown; d?: unknown };
       } catch {
         return ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
       }
       this.received.push({ op: Number(payload.op), ...(session && { sessionId: session.id }) });
+      this.host.onChange();
       switch (payload.op) {
         case GatewayOpcodes.Heartbeat:
           armHeartbeatTimer();

@@ -17,6 +17,7 @@ import {
 } from 'discord-api-types/v10';
 import type { FakeCore } from './core.js';
 import { FakeInteraction } from './interaction-handle.js';
+import { omitKeys } from './world.js';
 
 /** A file a member attaches (to a command option or a message). */
 export interface FakeUpload {
@@ -92,7 +93,7 @@ export function runChatInput(core: FakeCore, input: SlashCommandInput, focused?:
     const def = defs.find((d) => d.name === name && (d.type === ApplicationCommandOptionType.Subcommand || d.type === ApplicationCommandOptionType.SubcommandGroup));
     if (!def || !('options' in def)) throw new Error(`fake-discord: /${input.name} has no subcommand ${name}`);
     path.push({ name, type: def.type });
-    defs = (def.options ?? []) as APIApplicationCommandOption[];
+    defs = (def.options ?? []);
   }
   let options = buildOptions(core, input, defs, input.options ?? {}, resolved, focused);
   for (const step of path.reverse()) options = [{ name: step.name, type: step.type, options } as APIApplicationCommandInteractionDataOption];
@@ -109,7 +110,7 @@ function buildOptions(core: FakeCore, ctx: MemberContext, defs: readonly APIAppl
     const def = defs.find((d) => d.name === name);
     if (!def) throw new Error(`fake-discord: the command has no option ${name}`);
     const choices = 'choices' in def ? def.choices : undefined;
-    if (choices && choices.length > 0 && !choices.some((c) => c.value === value)) throw new Error(`fake-discord: ${String(value as string)} is not a choice of ${name}`);
+    if (choices && choices.length > 0 && !choices.some((c) => c.value === value)) throw new Error(`fake-discord: ${JSON.stringify(value)} is not a choice of ${name}`);
     return { name, type: def.type, value: optionValue(core, ctx, def.type, value, resolved), ...(name === focused && { focused: true }) } as APIApplicationCommandInteractionDataOption;
   });
 }
@@ -132,19 +133,19 @@ function optionValue(core: FakeCore, ctx: MemberContext, type: ApplicationComman
       const member = core.world.apiMember(ctx.guildId, user.id);
       resolved.users = { ...resolved.users, [user.id]: user };
       if (member) {
-        const { user: _u, deaf: _d, mute: _m, ...rest } = member;
+        const rest = omitKeys(member, ['user', 'deaf', 'mute']);
         resolved.members = { ...resolved.members, [user.id]: { ...rest, permissions: core.world.permissions(ctx.guildId, user.id, ctx.channelId).toString() } };
       }
       return user.id;
     }
     case ApplicationCommandOptionType.Role: {
-      const role = core.world.guild(ctx.guildId).roles.get(String(value));
+      const role = core.world.guild(ctx.guildId).roles.get(typeof value === 'string' ? value : '');
       expect(role !== undefined);
       resolved.roles = { ...resolved.roles, [role!.id]: role! };
       return role!.id;
     }
     case ApplicationCommandOptionType.Channel: {
-      const channel = core.world.guild(ctx.guildId).channels.get(String(value));
+      const channel = core.world.guild(ctx.guildId).channels.get(typeof value === 'string' ? value : '');
       expect(channel !== undefined);
       const { id, name, type: channelType } = channel!;
       resolved.channels = { ...resolved.channels, [id]: { id, name, type: channelType, permissions: core.world.permissions(ctx.guildId, ctx.userId, id).toString() } as never };

@@ -62,7 +62,7 @@ function parseFlags(value: unknown, allowEphemeral: boolean, previous: MessageFl
   if (value & ~allowed) throw invalidForm('flags', `flags ${value} include bits a bot may not set here`);
   // Ephemerality is fixed when the message is created; an edit cannot change it.
   const keep = (previous ?? 0) & (MessageFlags.Ephemeral | MessageFlags.Loading);
-  return (value | keep) as MessageFlags;
+  return (value | keep);
 }
 
 function resolveAttachments(

@@ -134,7 +134,7 @@ function createResponseMessage(core: FakeCore, record: InteractionRecord, body: 
   const isCommand = payload.type === InteractionType.ApplicationCommand;
   const stored = core.messages.create(channelId, payload.guild_id, {
     ...fields,
-    flags: (fields.flags | extraFlags) as MessageFlags,
+    flags: (fields.flags | extraFlags),
     author: core.bot,
     webhook_id: core.applicationId,
     application_id: core.applicationId,

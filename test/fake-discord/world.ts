@@ -209,6 +209,11 @@ export class World {
   }
 }
 
+/** A copy of `value` without `keys` (for payloads that omit fields, e.g. a member without its user). */
+export function omitKeys<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Omit<T, K> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !(keys as readonly PropertyKey[]).includes(key))) as Omit<T, K>;
+}
+
 function makeRole(id: string, name: string, permissions: bigint, position: number): APIRole {
   return {
     id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false,
