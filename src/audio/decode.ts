@@ -42,8 +42,10 @@ export interface DecodeOptions {
 /**
  * Decodes any common audio (mp3, ogg/vorbis, opus, flac, wav, m4a/aac, webm...) to mono
  * Float32 PCM, through ffmpeg in a child process that may read only the one given file (bytes
- * are staged in a private temporary file) and only through an allowed audio demuxer. Stereo is averaged (as librosa's `to_mono`; surround uses
- * ffmpeg's normalised downmix, without LFE), then resampled with ffmpeg's default resampler; no dithering or normalisation is applied.
+ * are staged in a private temporary file) and only through an allowed audio demuxer. Stereo is
+ * averaged (as librosa's `to_mono`; surround uses ffmpeg's normalised downmix, without LFE),
+ * then resampled with ffmpeg's default resampler; no dithering or normalisation is applied.
+ * Runs in the calling process's event loop only to spawn and collect: the work is ffmpeg's.
  *
  * @throws AudioError with code NOT_AUDIO, CORRUPT, UNSUPPORTED, TOO_LARGE, TOO_LONG (including a
  *   decode that outlasts `decodeTimeoutMs`) or SILENT; see {@link AudioErrorCode}.

@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio, isAudioError, type AudioError, type AudioErrorCode, type DecodeOptions } from './index.js';
-import { probeInput } from './probe.js';
+import { lockedInputArgs, probeInput } from './probe.js';
 import { childToolPids, ffmpegMake, PARITY_WAV, REAL_FLAC, scratchDir } from './test-media.js';
 
+const execFileAsync = promisify(execFile);
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let flacBytes: Buffer;
 // A local HTTP-ish listener: a playlist pointing at it must never make ffmpeg connect.
@@ -127,6 +130,14 @@ describe('UNSUPPORTED, and ffmpeg follows no reference', () => {
     expect(connections).toBe(0);
   });
 
+  it("refuses them in ffmpeg's own input arguments too, not only in the probe", async () => {
+    for (const path of [await write('again.m3u8', hls()), await write('again.ffconcat', ffconcat())]) {
+      const run = execFileAsync('ffmpeg', ['-nostdin', '-v', 'error', ...lockedInputArgs(path), '-f', 'null', '-']);
+      await expect(run).rejects.toMatchObject({ stderr: expect.stringMatching(/Format not on whitelist/) as string });
+    }
+    expect(connections).toBe(0);
+  });
+
   it('refuses a container outside the allow-list', async () => {
     // SMJPEG carries PCM audio and ffmpeg reads it, but our allow-list does not.
     const smjpeg = await ffmpegMake(['-i', REAL_FLAC, '-t', '1', '-c:a', 'pcm_s16le', '-f', 'smjpeg'], join(scratch.dir, 'clip.mjpg'));
@@ -158,15 +169,15 @@ describe('TOO_LONG', () => {
   });
 
   it('kills ffmpeg once a stream that understates its duration passes maxDurationS', async () => {
-    // 5 s at 320 kb/s then 40 s at 32 kb/s, no Xing header: ffmpeg estimates ~9 s from the
+    // 3 s at 320 kb/s then 25 s at 32 kb/s, no Xing header: ffmpeg estimates ~5.5 s from the
     // first bitrate, so only the decoder's sample cap can catch it.
-    const loud = await ffmpegMake(['-f', 'lavfi', '-i', 'sine=d=5', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '320k', '-write_xing', '0', '-id3v2_version', '0'], join(scratch.dir, 'a.mp3'));
-    const long = await ffmpegMake(['-f', 'lavfi', '-i', 'sine=d=40', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', '-id3v2_version', '0'], join(scratch.dir, 'b.mp3'));
+    const loud = await ffmpegMake(['-f', 'lavfi', '-i', 'sine=d=3', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '320k', '-write_xing', '0', '-id3v2_version', '0'], join(scratch.dir, 'a.mp3'));
+    const long = await ffmpegMake(['-f', 'lavfi', '-i', 'sine=d=25', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', '-id3v2_version', '0'], join(scratch.dir, 'b.mp3'));
     const liar = await write('liar.mp3', Buffer.concat([await readFile(loud), await readFile(long)]));
     const probe = await probeInput('ffprobe', liar, AbortSignal.timeout(10_000));
-    expect(probe.durationS).toBeLessThan(20);
-    await expectCode('TOO_LONG', { path: liar }, { limits: { maxDurationS: 20 } });
-    await expect(decodeAudio({ path: liar }, { limits: { maxDurationS: 50 } })).resolves.toMatchObject({ durationS: expect.closeTo(45, 0) as number });
+    expect(probe.durationS).toBeLessThan(12);
+    await expectCode('TOO_LONG', { path: liar }, { limits: { maxDurationS: 12 } });
+    await expect(decodeAudio({ path: liar }, { limits: { maxDurationS: 30 } })).resolves.toMatchObject({ durationS: expect.closeTo(28, 0) as number });
     expect(await childToolPids()).toEqual([]);
   });
 
