@@ -57,16 +57,3 @@ function gtzanClip(file: string): number | undefined {
   const match = /\.(\d{5})\.[a-z0-9]+$/i.exec(file);
   return match?.[1] ? Number(match[1]) : undefined;
 }
-
-/**
- * Five contiguous blocks of clip numbers with about equal numbers of distinct clips, for
- * block cross-validation on any folder (on the GTZAN table: 10-27, 28-45, ... 82-99).
- */
-export function contiguousBlocks(rows: readonly { clip: number }[], count = 5): { from: number; to: number }[] {
-  const clips = [...new Set(rows.map((r) => r.clip))].sort((a, b) => a - b);
-  const k = Math.min(count, clips.length);
-  return Array.from({ length: k }, (_, i) => ({
-    from: clips[Math.floor((i * clips.length) / k)] ?? 0,
-    to: clips[Math.floor(((i + 1) * clips.length) / k) - 1] ?? 0,
-  }));
-}

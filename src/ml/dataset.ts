@@ -85,3 +85,16 @@ export function splitByBlock<T extends { clip: number }>(rows: readonly T[], blo
   const inside = (r: T): boolean => r.clip >= block.from && r.clip <= block.to;
   return { train: rows.filter((r) => !inside(r)), held: rows.filter(inside) };
 }
+
+/**
+ * Five contiguous blocks of clip numbers with about equal numbers of distinct clips, for
+ * block cross-validation on any folder (on the GTZAN table: 10-27, 28-45, ... 82-99).
+ */
+export function contiguousBlocks(rows: readonly { clip: number }[], count = 5): ClipBlock[] {
+  const clips = [...new Set(rows.map((r) => r.clip))].sort((a, b) => a - b);
+  const k = Math.min(count, clips.length);
+  return Array.from({ length: k }, (_, i) => ({
+    from: clips[Math.floor((i * clips.length) / k)] ?? 0,
+    to: clips[Math.floor(((i + 1) * clips.length) / k) - 1] ?? 0,
+  }));
+}

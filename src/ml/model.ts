@@ -44,7 +44,8 @@ export function buildEnsemble(runtime: TfRuntime, cfg: ArchitectureConfig): Laye
     });
     const embedding = layers.layers.dense({
       units: cfg.embeddingUnits,
-      activation: 'relu',
+      // ELU, not ReLU: a ReLU bottleneck can output an all-zero row, which has no direction.
+      activation: 'elu',
       name: names.embedding,
       kernelInitializer: layers.initializers.heNormal({ seed: seed + 2 }),
     });

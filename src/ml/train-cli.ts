@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 
 import { FEATURE_NAMES } from '../features/index.js';
-import { contiguousBlocks, readAudioFolder } from './audio-dataset.js';
-import { CV_BLOCKS, readFeatureCsv, type FeatureTable } from './dataset.js';
+import { readAudioFolder } from './audio-dataset.js';
+import { contiguousBlocks, CV_BLOCKS, readFeatureCsv, type FeatureTable } from './dataset.js';
 import { classificationMetrics } from './evaluate.js';
 import { GENRES } from './genres.js';
 import { GTZAN_TABLE, PARITY_TABLE, SHIPPED_MODEL_DIR } from './paths.js';
