@@ -58,22 +58,48 @@ export interface Chroma {
  */
 export function chromaStft(power: Float32Array, nFrames: number, nBins: number, sampleRateHz: number, nFft: number): Chroma {
   const tuning = estimateTuning(power, nFrames, nBins, sampleRateHz, nFft);
-  const fb = chromaFilterbank(sampleRateHz, nFft, tuning);
+  const fb = binMajor(chromaFilterbank(sampleRateHz, nFft, tuning), nBins);
   const nChroma = 12;
   const values = new Float32Array(nChroma * nFrames);
   const frame = new Float64Array(nChroma);
   for (let t = 0; t < nFrames; t++) {
     const base = t * nBins;
-    let max = 0;
-    for (let c = 0; c < nChroma; c++) {
-      const row = c * nBins;
-      let acc = 0;
-      for (let k = 0; k < nBins; k++) acc += fb[row + k]! * power[base + k]!;
-      frame[c] = acc;
-      if (Math.abs(acc) > max) max = Math.abs(acc);
+    // twelve independent accumulators, one pass over the frame's bins
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0, c8 = 0, c9 = 0, c10 = 0, c11 = 0;
+    for (let k = 0, w = 0; k < nBins; k++, w += 12) {
+      const p = power[base + k]!;
+      c0 += fb[w]! * p;
+      c1 += fb[w + 1]! * p;
+      c2 += fb[w + 2]! * p;
+      c3 += fb[w + 3]! * p;
+      c4 += fb[w + 4]! * p;
+      c5 += fb[w + 5]! * p;
+      c6 += fb[w + 6]! * p;
+      c7 += fb[w + 7]! * p;
+      c8 += fb[w + 8]! * p;
+      c9 += fb[w + 9]! * p;
+      c10 += fb[w + 10]! * p;
+      c11 += fb[w + 11]! * p;
     }
+    frame[0] = c0; frame[1] = c1; frame[2] = c2; frame[3] = c3; frame[4] = c4; frame[5] = c5;
+    frame[6] = c6; frame[7] = c7; frame[8] = c8; frame[9] = c9; frame[10] = c10; frame[11] = c11;
+    let max = 0;
+    for (let c = 0; c < nChroma; c++) if (Math.abs(frame[c]!) > max) max = Math.abs(frame[c]!);
     const scale = max > 1.1754943508222875e-38 ? 1 / max : 1;
     for (let c = 0; c < nChroma; c++) values[c * nFrames + t] = frame[c]! * scale;
   }
   return { values, nFrames, tuning };
+}
+
+const binMajorCache = new WeakMap<Float32Array, Float64Array>();
+
+/** The (12 x nBins) filter bank transposed to (nBins x 12), cached with it. */
+function binMajor(fb: Float32Array, nBins: number): Float64Array {
+  let out = binMajorCache.get(fb);
+  if (!out) {
+    out = new Float64Array(fb.length);
+    for (let c = 0; c < 12; c++) for (let k = 0; k < nBins; k++) out[k * 12 + c] = fb[c * nBins + k]!;
+    binMajorCache.set(fb, out);
+  }
+  return out;
 }
