@@ -49,7 +49,9 @@ export interface DecodeOptions {
  *
  * @throws AudioError with code NOT_AUDIO, CORRUPT, UNSUPPORTED, TOO_LARGE, TOO_LONG (including a
  *   decode that outlasts `decodeTimeoutMs`) or SILENT; see {@link AudioErrorCode}.
- * @throws the signal's reason when `options.signal` aborts; RangeError for bad options.
+ * @throws the signal's reason when `options.signal` aborts; RangeError for bad options; the
+ *   file system's error (e.g. ENOENT) when `source.path` cannot be read; a plain Error when
+ *   ffmpeg or ffprobe cannot be started.
  */
 export async function decodeAudio(source: AudioSource, options: DecodeOptions = {}): Promise<DecodedAudio> {
   const limits = resolveAudioLimits(options.limits);

@@ -79,6 +79,11 @@ describe('NOT_AUDIO', () => {
     await expectCode('NOT_AUDIO', { path: await write('noise.bin', noise) });
   });
 
+  it('for a directory and for an endless device, which are never read', async () => {
+    await expectCode('NOT_AUDIO', { path: scratch.dir });
+    await expectCode('NOT_AUDIO', { path: '/dev/zero' });
+  });
+
   it('for a text file and for empty input', async () => {
     await expectCode('NOT_AUDIO', { path: await write('notes.txt', 'These are my favourite songs.\nNot audio.\n') });
     await expectCode('NOT_AUDIO', new Uint8Array(0));
