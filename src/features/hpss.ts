@@ -53,7 +53,7 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   const outLength = hopLength * (nFrames - 1);
   const fullLength = nFft + hopLength * (nFrames - 1);
   const ola = new Float64Array(fullLength);
-  const wss = new Float64Array(fullLength);
+  const wss = windowSumSquare(nFft, hopLength, nFrames);
   const window = periodicHann(nFft);
   const fft = fftOf(nFft);
   const z = new Float64Array(2 * nFft);
@@ -66,12 +66,8 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
     for (let j = 0; j < nFft; j++) {
       const w = window[j]!;
       ola[t * hopLength + j]! += w * Math.fround(x[2 * j]!);
-      wss[t * hopLength + j]! += w * w;
-      if (pair) {
-        ola[(t + 1) * hopLength + j]! += w * Math.fround(x[2 * j + 1]!);
-        wss[(t + 1) * hopLength + j]! += w * w;
-      }
     }
+    if (pair) for (let j = 0; j < nFft; j++) ola[(t + 1) * hopLength + j]! += window[j]! * Math.fround(x[2 * j + 1]!);
   }
   const harmonic = new Float32Array(n);
   const percussive = new Float32Array(n);
@@ -82,6 +78,19 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
     percussive[i] = samples[i]! - h;
   }
   return { harmonic, percussive };
+}
+
+let wssCache: { key: string; wss: Float64Array } | null = null;
+
+/** librosa `window_sumsquare`: the summed squared Hann windows of nFrames frames; the last one is cached. */
+function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Float64Array {
+  const key = `${nFft}/${hopLength}/${nFrames}`;
+  if (wssCache?.key === key) return wssCache.wss;
+  const window = periodicHann(nFft);
+  const wss = new Float64Array(nFft + hopLength * (nFrames - 1));
+  for (let t = 0; t < nFrames; t++) for (let j = 0; j < nFft; j++) wss[t * hopLength + j]! += window[j]! * window[j]!;
+  wssCache = { key, wss };
+  return wss;
 }
 
 /** Packs the masked spectra of frames `a` and `b` (or none when -1) as one Hermitian-completed complex spectrum a + i b. */
