@@ -14,7 +14,7 @@ import {
   type InteractionResponseType,
 } from 'discord-api-types/v10';
 import { CommandRegistry } from './commands.js';
-import { FakeGateway, PRIVILEGED_INTENTS, type GatewaySession } from './gateway.js';
+import { FakeGateway, PRIVILEGED_INTENTS, type GatewayHost, type GatewaySession } from './gateway.js';
 import { DiscordHttpError, missingPermissions, unknown, type FakeRequest } from './http.js';
 import { MessageStore, type StoredMessage } from './messages.js';
 import { omitKeys, World, type FakeChannel, type FakeGuild } from './world.js';
@@ -31,6 +31,8 @@ export interface FakeDiscordOptions {
   readonly interactionResponseTimeoutMs?: number;
   /** Privileged intents the application is allowed (default all three). */
   readonly allowedPrivilegedIntents?: number;
+  /** The endpoint VOICE_SERVER_UPDATE hands out (host:port of a fake voice server); unset: none is sent. */
+  readonly voiceEndpoint?: string;
 }
 
 /** One interaction the fake sent, and everything the bot answered to it. */
@@ -59,13 +61,19 @@ export class FakeCore {
   readonly requests: { method: string; path: string; status: number }[] = [];
   /** REST requests no route matched (answered 404): tests assert this stays empty. */
   readonly unhandled: { method: string; path: string }[] = [];
+  /** Requests the fake understood but cannot serve (e.g. voice without a voice endpoint). */
+  readonly unsupported: string[] = [];
+  readonly voiceEndpoint: string | undefined;
   /** http://127.0.0.1:PORT once listening. */
   origin = '';
   readonly #listeners = new Set<() => void>();
+  /** Gateway ops that need more of the fake than the core (installed by FakeDiscord.start). */
+  handlers: Pick<GatewayHost, 'voiceStateUpdate' | 'requestMembers'> | undefined;
 
   constructor(options: FakeDiscordOptions) {
     this.token = options.token ?? 'fake-bot-token';
     this.interactionResponseTimeoutMs = options.interactionResponseTimeoutMs ?? 3000;
+    this.voiceEndpoint = options.voiceEndpoint;
     this.bot = this.world.addUser('Cratedigger', { bot: true });
     this.applicationId = this.bot.id;
     this.messages = new MessageStore(this.ids, () => this.origin);
@@ -76,6 +84,14 @@ export class FakeCore {
       allowedPrivilegedIntents: options.allowedPrivilegedIntents ?? PRIVILEGED_INTENTS,
       onChange: () => this.changed(),
       ready: (session) => this.#ready(session),
+      voiceStateUpdate: (session, d) => {
+        if (this.handlers) this.handlers.voiceStateUpdate(session, d);
+        else this.unsupported.push('op 4 voice state update');
+      },
+      requestMembers: (session, d) => {
+        if (!this.handlers) throw new Error('fake-discord: gateway handlers not installed');
+        return this.handlers.requestMembers(session, d);
+      },
     });
   }
 
@@ -141,23 +157,21 @@ export class FakeCore {
 
   /** MESSAGE_CREATE to sessions with GUILD_MESSAGES; content stripped without MESSAGE_CONTENT. */
   emitMessageCreate(stored: StoredMessage): void {
-    if (stored.ephemeral) return;
-    this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, this.#gatewayMessage(stored), GatewayIntentBits.GuildMessages, (d, s) => this.#redact(d, s));
+    // Ephemeral messages never reach the gateway; waiters still hear of them.
+    if (!stored.ephemeral) this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, this.#gatewayMessage(stored), GatewayIntentBits.GuildMessages, (d, s) => this.#redact(d, s));
     this.changed();
   }
 
   /** MESSAGE_UPDATE (full message, as v10 sends it) to sessions with GUILD_MESSAGES. */
   emitMessageUpdate(stored: StoredMessage): void {
-    if (stored.ephemeral) return;
-    this.gateway.dispatch(GatewayDispatchEvents.MessageUpdate, this.#gatewayMessage(stored), GatewayIntentBits.GuildMessages, (d, s) => this.#redact(d, s));
+    if (!stored.ephemeral) this.gateway.dispatch(GatewayDispatchEvents.MessageUpdate, this.#gatewayMessage(stored), GatewayIntentBits.GuildMessages, (d, s) => this.#redact(d, s));
     this.changed();
   }
 
   /** MESSAGE_DELETE to sessions with GUILD_MESSAGES. */
   emitMessageDelete(stored: StoredMessage): void {
-    if (stored.ephemeral) return;
     const { id, channel_id } = stored.message;
-    this.gateway.dispatch(GatewayDispatchEvents.MessageDelete, { id, channel_id, ...(stored.guildId && { guild_id: stored.guildId }) }, GatewayIntentBits.GuildMessages);
+    if (!stored.ephemeral) this.gateway.dispatch(GatewayDispatchEvents.MessageDelete, { id, channel_id, ...(stored.guildId && { guild_id: stored.guildId }) }, GatewayIntentBits.GuildMessages);
     this.changed();
   }
 

@@ -11,6 +11,8 @@ import {
   type GatewayReadyDispatchData,
   type GatewayResume,
   type GatewayIdentify,
+  type GatewayRequestGuildMembersData,
+  type GatewayVoiceStateUpdateData,
 } from 'discord-api-types/v10';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -45,6 +47,10 @@ export interface GatewayHost {
   /** READY's payload and the GUILD_CREATE payloads to follow it, for a new session. */
   readonly ready: (session: GatewaySession) => { ready: GatewayReadyDispatchData; guilds: DispatchData<GatewayDispatchEvents.GuildCreate>[] };
   readonly onChange: () => void;
+  /** Op 4 from the bot: join, move or leave a voice channel. */
+  readonly voiceStateUpdate: (session: GatewaySession, d: GatewayVoiceStateUpdateData) => void;
+  /** Op 8: the GUILD_MEMBERS_CHUNK answer, or 'disallowed' when the session's intents forbid the request. */
+  readonly requestMembers: (session: GatewaySession, d: GatewayRequestGuildMembersData) => DispatchData<GatewayDispatchEvents.GuildMembersChunk> | 'disallowed';
 }
 
 /**
@@ -82,6 +88,11 @@ export class FakeGateway {
   async close(): Promise<void> {
     for (const client of this.#wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  /** Sends one dispatch to one session (buffered for RESUME when it is disconnected). */
+  sendTo<T extends GatewayDispatchEvents>(session: GatewaySession, t: T, d: DispatchData<T>): void {
+    this.#send(session, t, d);
   }
 
   #send(session: GatewaySession, t: string, d: unknown): void {
@@ -135,10 +146,18 @@ export class FakeGateway {
           session = this.#resume(ws, payload as GatewayResume);
           return;
         case GatewayOpcodes.PresenceUpdate:
-        case GatewayOpcodes.VoiceStateUpdate:
-        case GatewayOpcodes.RequestGuildMembers:
+          // Presence is accepted and not tracked: nothing observable depends on it here.
           if (!session) return ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
           return;
+        case GatewayOpcodes.VoiceStateUpdate:
+          if (!session) return ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+          return this.host.voiceStateUpdate(session, payload.d as GatewayVoiceStateUpdateData);
+        case GatewayOpcodes.RequestGuildMembers: {
+          if (!session) return ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+          const chunk = this.host.requestMembers(session, payload.d as GatewayRequestGuildMembersData);
+          if (chunk === 'disallowed') return ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+          return this.#send(session, GatewayDispatchEvents.GuildMembersChunk, chunk);
+        }
         default:
           return ws.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
       }

@@ -41,6 +41,13 @@ export function addChannelRoutes(core: FakeCore, router: Router): void {
     return { json: core.messages.toApi(stored, core.bot.id) };
   });
 
+  router.add('POST', '/channels/:channelId/typing', (req) => {
+    core.requireBot(req);
+    const { guild } = core.channel(req.params.channelId!);
+    core.requireBotPermissions(guild.id, req.params.channelId!, PermissionFlagsBits.SendMessages);
+    return { status: 204 };
+  });
+
   router.add('PATCH', '/channels/:channelId/messages/:messageId', (req) => {
     const { stored, channelId } = message(req);
     if (stored.message.author.id !== core.bot.id || stored.message.webhook_id) {

@@ -86,6 +86,7 @@ export function addInteractionRoutes(core: FakeCore, router: Router): void {
     }
     const stored = createResponseMessage(core, record, body, 0);
     record.followupIds.push(stored.message.id);
+    core.changed();
     return { json: core.messages.toApi(stored, core.bot.id) };
   });
 }

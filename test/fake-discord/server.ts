@@ -10,6 +10,7 @@ import { memberPost, memberReact, memberUnreact, type MemberPost } from './membe
 import { addApplicationRoutes } from './routes-app.js';
 import { addChannelRoutes } from './routes-channels.js';
 import { addInteractionRoutes } from './routes-interactions.js';
+import { botVoiceStateUpdate, requestMembers, setVoiceState } from './voice-and-members.js';
 import { buildDefaultWorld, type DefaultWorld } from './default-world.js';
 import type { World } from './world.js';
 
@@ -35,6 +36,7 @@ export class FakeDiscord {
   /** Starts a fake on a free port, with the default world. */
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const core = new FakeCore(options);
+    core.handlers = { voiceStateUpdate: (s, d) => botVoiceStateUpdate(core, s, d), requestMembers: (s, d) => requestMembers(core, s, d) };
     const router = new Router();
     addApplicationRoutes(core, router);
     addChannelRoutes(core, router);
@@ -135,6 +137,11 @@ export class FakeDiscord {
   /** A member posts a message, optionally with attachments. */
   postMessage(post: MemberPost): APIMessage {
     return memberPost(this.core, post);
+  }
+
+  /** A member joins (channelId) or leaves (null) a voice channel; VOICE_STATE_UPDATE follows. */
+  setVoiceState(guildId: string, userId: string, channelId: string | null): void {
+    setVoiceState(this.core, guildId, userId, channelId, this.core.ids.next());
   }
 
   /** A stored message as the bot sees it, or undefined. */

@@ -18,6 +18,7 @@ import {
   type APITextChannel,
   type APIGuildVoiceChannel,
   type APIUser,
+  type APIVoiceState,
   type GatewayGuildCreateDispatchData,
 } from 'discord-api-types/v10';
 import { SnowflakeFactory } from './snowflake.js';
@@ -51,6 +52,8 @@ export interface FakeGuild {
   readonly roles: Map<string, APIRole>;
   readonly channels: Map<string, FakeChannel>;
   readonly members: Map<string, FakeMember>;
+  /** Voice states by user id, for members in a voice channel. */
+  readonly voiceStates: Map<string, APIVoiceState>;
 }
 
 /**
@@ -86,7 +89,7 @@ export class World {
   /** Creates a guild owned by `ownerId`, with its @everyone role, and makes the owner a member. */
   addGuild(name: string, ownerId: string): FakeGuild {
     const id = this.ids.next();
-    const guild: FakeGuild = { id, name, ownerId, createdAt: new Date().toISOString(), roles: new Map(), channels: new Map(), members: new Map() };
+    const guild: FakeGuild = { id, name, ownerId, createdAt: new Date().toISOString(), roles: new Map(), channels: new Map(), members: new Map(), voiceStates: new Map() };
     this.guilds.set(id, guild);
     guild.roles.set(id, makeRole(id, '@everyone', DEFAULT_EVERYONE_PERMISSIONS, 0));
     this.addMember(id, ownerId);
@@ -202,7 +205,7 @@ export class World {
       public_updates_channel_id: null, nsfw_level: GuildNSFWLevel.Default, premium_progress_bar_enabled: false,
       hub_type: null, safety_alerts_channel_id: null, incidents_data: null, max_members: 500_000,
       joined_at: viewer?.joinedAt ?? guild.createdAt, large: false, unavailable: false, member_count: guild.members.size,
-      voice_states: [], members: memberIds.flatMap((id) => this.apiMember(guildId, id) ?? []),
+      voice_states: [...guild.voiceStates.values()].map((s) => omitKeys(s, ['guild_id', 'member'])), members: memberIds.flatMap((id) => this.apiMember(guildId, id) ?? []),
       channels: [...guild.channels.values()], threads: [], presences: [], stage_instances: [],
       guild_scheduled_events: [], soundboard_sounds: [],
     };
