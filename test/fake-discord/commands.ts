@@ -52,6 +52,18 @@ export class CommandRegistry {
     return { command, created };
   }
 
+  /** PATCH: changes fields of one command; its id stays, and the name must stay unique. */
+  edit(guildId: string | undefined, id: string, body: unknown): APIApplicationCommand {
+    const scope = this.scope(guildId);
+    const current = this.get(guildId, id);
+    const others = [...scope.values()].filter((c) => c.id !== id);
+    const merged = { ...current, ...asObject(body), type: current.type };
+    if (others.some((c) => c.name === merged.name && c.type === merged.type)) throw invalidForm('name', 'Application command names must be unique');
+    const command = { ...this.#build(guildId, merged, others, 'body'), id };
+    scope.set(id, command);
+    return command;
+  }
+
   /** The command with this id in the scope, or 404 Unknown Application Command (10063). */
   get(guildId: string | undefined, id: string): APIApplicationCommand {
     const command = this.scope(guildId).get(id);

@@ -39,6 +39,14 @@ export interface GatewaySession {
   resumable: boolean;
 }
 
+/** One WebSocket connection, before and after it identifies. */
+interface Connection {
+  readonly ws: WebSocket;
+  readonly compress: string | null;
+  session: GatewaySession | undefined;
+  heartbeatTimer: NodeJS.Timeout | undefined;
+}
+
 /** What the gateway needs from the rest of the fake. */
 export interface GatewayHost {
   readonly token: string;
@@ -107,21 +115,16 @@ export class FakeGateway {
     const query = new URL(req.url ?? '/', 'http://fake').searchParams;
     if (query.get('v') !== '10') return ws.close(GatewayCloseCodes.InvalidAPIVersion, 'Invalid API version');
     if ((query.get('encoding') ?? 'json') !== 'json') return ws.close(GatewayCloseCodes.DecodeError, 'fake-discord speaks encoding=json only');
-    const compress = query.get('compress');
-    let session: GatewaySession | undefined;
-    let heartbeatTimer: NodeJS.Timeout | undefined;
-    const armHeartbeatTimer = (): void => {
-      clearTimeout(heartbeatTimer);
-      // Discord drops a connection that misses heartbeats; the margin allows the first jittered beat.
-      heartbeatTimer = setTimeout(() => ws.close(GatewayCloseCodes.SessionTimedOut, 'Session timed out'), this.host.heartbeatIntervalMs * 1.5 + 1000).unref();
-    };
-    armHeartbeatTimer();
+    const conn: Connection = { ws, compress: query.get('compress'), session: undefined, heartbeatTimer: undefined };
+    this.#armHeartbeatTimer(conn);
+    // A killed client resets the TCP connection; that is a close, not a fault of the fake.
+    ws.on('error', () => undefined);
     ws.on('close', (code) => {
-      clearTimeout(heartbeatTimer);
-      if (!session) return;
-      session.closeCode = code;
-      session.socket = undefined;
-      if (code === 1000 || code === 1001) session.resumable = false;
+      clearTimeout(conn.heartbeatTimer);
+      if (!conn.session) return;
+      conn.session.closeCode = code;
+      conn.session.socket = undefined;
+      if (code === 1000 || code === 1001) conn.session.resumable = false;
       this.host.onChange();
     });
     ws.on('message', (raw, isBinary) => {
@@ -131,38 +134,54 @@ export class FakeGateway {
       } catch {
         return ws.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
       }
-      this.received.push({ op: Number(payload.op), ...(session && { sessionId: session.id }) });
+      this.received.push({ op: Number(payload.op), ...(conn.session && { sessionId: conn.session.id }) });
+      this.#onPayload(conn, payload);
       this.host.onChange();
-      switch (payload.op) {
-        case GatewayOpcodes.Heartbeat:
-          armHeartbeatTimer();
-          return ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
-        case GatewayOpcodes.Identify:
-          if (session) return ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-          session = this.#identify(ws, payload as GatewayIdentify, compress);
-          return;
-        case GatewayOpcodes.Resume:
-          if (session) return ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-          session = this.#resume(ws, payload as GatewayResume);
-          return;
-        case GatewayOpcodes.PresenceUpdate:
-          // Presence is accepted and not tracked: nothing observable depends on it here.
-          if (!session) return ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
-          return;
-        case GatewayOpcodes.VoiceStateUpdate:
-          if (!session) return ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
-          return this.host.voiceStateUpdate(session, payload.d as GatewayVoiceStateUpdateData);
-        case GatewayOpcodes.RequestGuildMembers: {
-          if (!session) return ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
-          const chunk = this.host.requestMembers(session, payload.d as GatewayRequestGuildMembersData);
-          if (chunk === 'disallowed') return ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
-          return this.#send(session, GatewayDispatchEvents.GuildMembersChunk, chunk);
-        }
-        default:
-          return ws.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
-      }
     });
     ws.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.host.heartbeatIntervalMs } }));
+  }
+
+  #armHeartbeatTimer(conn: Connection): void {
+    clearTimeout(conn.heartbeatTimer);
+    // Discord drops a connection that misses heartbeats; the margin allows the first jittered beat.
+    const timeoutMs = this.host.heartbeatIntervalMs * 1.5 + 1000;
+    conn.heartbeatTimer = setTimeout(() => conn.ws.close(GatewayCloseCodes.SessionTimedOut, 'Session timed out'), timeoutMs).unref();
+  }
+
+  #onPayload(conn: Connection, payload: { op?: unknown; d?: unknown }): void {
+    const { ws, session } = conn;
+    const authenticated = (): GatewaySession | undefined => {
+      if (!session) ws.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+      return session;
+    };
+    switch (payload.op) {
+      case GatewayOpcodes.Heartbeat:
+        this.#armHeartbeatTimer(conn);
+        return ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
+      case GatewayOpcodes.Identify:
+      case GatewayOpcodes.Resume:
+        if (session) return ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+        conn.session = payload.op === GatewayOpcodes.Identify ? this.#identify(ws, payload as GatewayIdentify, conn.compress) : this.#resume(ws, payload as GatewayResume);
+        return;
+      case GatewayOpcodes.PresenceUpdate:
+        // Presence is accepted and not tracked: nothing observable depends on it here.
+        authenticated();
+        return;
+      case GatewayOpcodes.VoiceStateUpdate: {
+        const current = authenticated();
+        if (current) this.host.voiceStateUpdate(current, payload.d as GatewayVoiceStateUpdateData);
+        return;
+      }
+      case GatewayOpcodes.RequestGuildMembers: {
+        const current = authenticated();
+        if (!current) return;
+        const chunk = this.host.requestMembers(current, payload.d as GatewayRequestGuildMembersData);
+        if (chunk === 'disallowed') return ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+        return this.#send(current, GatewayDispatchEvents.GuildMembersChunk, chunk);
+      }
+      default:
+        return ws.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+    }
   }
 
   #identify(ws: WebSocket, payload: GatewayIdentify, compress: string | null): GatewaySession | undefined {

@@ -70,6 +70,17 @@ describe('fake Discord interactions', () => {
     expect((error as DiscordAPIError).code).toBe(10062);
   });
 
+  it('validates, edits and deletes commands as Discord does', async () => {
+    const guildId = fake.defaults.guilds[1].id;
+    await expect(bot.application.commands.create({ name: 'Bad Name', description: 'x' })).rejects.toMatchObject({ code: 50035 });
+    const created = await bot.application.commands.create({ name: 'temp', description: 'temp' }, guildId);
+    const edited = await created.edit({ description: 'changed' });
+    expect(edited.id).toBe(created.id);
+    expect(fake.commands(guildId).map((c) => c.description)).toEqual(['changed']);
+    await created.delete();
+    expect(fake.commands(guildId)).toEqual([]);
+  });
+
   it('strips content without MESSAGE_CONTENT unless the bot is mentioned, and serves member attachments', async () => {
     const seen: Message[] = [];
     const both = new Promise<void>((resolve) => bot.on(Events.MessageCreate, (m) => seen.push(m) === 2 && resolve()));

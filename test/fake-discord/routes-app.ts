@@ -73,6 +73,11 @@ function addCommandRoutes(core: FakeCore, router: Router, base: string, scopeOf:
     return { status: created ? 201 : 200, json: command };
   });
   router.add('GET', `${base}/:commandId`, (req) => ({ json: core.commands.get(scope(req), req.params.commandId!) }));
+  router.add('PATCH', `${base}/:commandId`, (req) => {
+    const command = core.commands.edit(scope(req), req.params.commandId!, parseJson(req.body));
+    core.changed();
+    return { json: command };
+  });
   router.add('DELETE', `${base}/:commandId`, (req) => {
     const guildId = scope(req);
     core.commands.get(guildId, req.params.commandId!);

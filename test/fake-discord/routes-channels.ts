@@ -4,14 +4,17 @@ import { DiscordHttpError, parseMessageBody, type FakeRequest, type Router } fro
 import { applyMessageBody } from './message-body.js';
 import { parseReactionEmoji, type StoredMessage } from './messages.js';
 
-/** Channel, message and reaction routes, as the bot calls them. */
+/** The message of a `/channels/:channelId/messages/:messageId...` route, if the bot may read it. */
+function readableMessage(core: FakeCore, req: FakeRequest): { stored: StoredMessage; guildId: string; channelId: string } {
+  core.requireBot(req);
+  const { guild } = core.channel(req.params.channelId!);
+  core.requireBotPermissions(guild.id, req.params.channelId!, PermissionFlagsBits.ReadMessageHistory);
+  return { stored: core.messages.get(req.params.channelId!, req.params.messageId!), guildId: guild.id, channelId: req.params.channelId! };
+}
+
+/** Channel and message routes, as the bot calls them. */
 export function addChannelRoutes(core: FakeCore, router: Router): void {
-  const message = (req: FakeRequest): { stored: StoredMessage; guildId: string; channelId: string } => {
-    core.requireBot(req);
-    const { guild } = core.channel(req.params.channelId!);
-    core.requireBotPermissions(guild.id, req.params.channelId!, PermissionFlagsBits.ReadMessageHistory);
-    return { stored: core.messages.get(req.params.channelId!, req.params.messageId!), guildId: guild.id, channelId: req.params.channelId! };
-  };
+  const message = (req: FakeRequest): ReturnType<typeof readableMessage> => readableMessage(core, req);
 
   router.add('GET', '/channels/:channelId', (req) => {
     core.requireBot(req);
@@ -66,7 +69,11 @@ export function addChannelRoutes(core: FakeCore, router: Router): void {
     core.emitMessageDelete(stored);
     return { status: 204 };
   });
+}
 
+/** Reaction routes: the bot's own (`@me`), others' removal (Manage Messages), and the reactor list. */
+export function addReactionRoutes(core: FakeCore, router: Router): void {
+  const message = (req: FakeRequest): ReturnType<typeof readableMessage> => readableMessage(core, req);
   router.add('PUT', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', (req) => {
     const { stored, guildId, channelId } = message(req);
     const parsed = parseReactionEmoji(req.params.emoji!);

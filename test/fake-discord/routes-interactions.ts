@@ -45,6 +45,11 @@ export function addInteractionRoutes(core: FakeCore, router: Router): void {
       },
     };
   });
+  addWebhookRoutes(core, router);
+}
+
+/** The interaction webhook: `@original` and followups (GET, PATCH, DELETE), and new followups (POST). */
+function addWebhookRoutes(core: FakeCore, router: Router): void {
 
   const webhook = (req: FakeRequest): InteractionRecord => {
     const record = [...core.interactions.values()].find((r) => r.payload.token === req.params.token);

@@ -8,7 +8,7 @@ import type { FakeInteraction } from './interaction-handle.js';
 import { runChatInput, runMessageCommand, useComponent, type MemberContext, type SlashCommandInput } from './member-actions.js';
 import { memberPost, memberReact, memberUnreact, type MemberPost } from './member-messages.js';
 import { addApplicationRoutes } from './routes-app.js';
-import { addChannelRoutes } from './routes-channels.js';
+import { addChannelRoutes, addReactionRoutes } from './routes-channels.js';
 import { addInteractionRoutes } from './routes-interactions.js';
 import { botVoiceStateUpdate, requestMembers, setVoiceState } from './voice-and-members.js';
 import { buildDefaultWorld, type DefaultWorld } from './default-world.js';
@@ -40,6 +40,7 @@ export class FakeDiscord {
     const router = new Router();
     addApplicationRoutes(core, router);
     addChannelRoutes(core, router);
+    addReactionRoutes(core, router);
     addInteractionRoutes(core, router);
     const server = createServer((req, res) => void handle(core, router, req, res));
     server.on('upgrade', (req, socket, head) => {
