@@ -29,6 +29,27 @@ describe('feature names and rows', () => {
   });
 });
 
+describe('extractFeatures edge cases', () => {
+  it('gives finite numbers for silence, very short input and 16 kHz audio', () => {
+    for (const [samples, sr] of [
+      [new Float32Array(SR), SR],
+      [signal.subarray(0, 700), SR],
+      [signal.subarray(0, 16000), 16000],
+    ] as const) {
+      const row = toFeatureRow(extractFeatures(samples, sr));
+      row.forEach((v, i) => expect(Number.isFinite(v), `${FEATURE_NAMES[i]} at ${samples.length} samples`).toBe(true));
+    }
+    const silent = extractFeatures(new Float32Array(SR));
+    expect(silent.tempo).toBe(0);
+    expect(silent.rms_mean).toBe(0);
+    expect(silent.spectral_centroid_mean).toBe(0);
+  });
+
+  it('rejects an empty signal', () => {
+    expect(() => extractFeatures(new Float32Array(0))).toThrow(RangeError);
+  });
+});
+
 describe('logMelSpectrogram', () => {
   it('is frame-major in dB with maximum 0 and floor -topDb', () => {
     const lm = logMelSpectrogram(signal, { topDb: 60 });
