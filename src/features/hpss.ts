@@ -56,8 +56,9 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   const wss = windowSumSquare(nFft, hopLength, nFrames);
   const window = periodicHann(nFft);
   const fft = fftOf(nFft);
-  const z = new Float64Array(2 * nFft);
-  const x = new Float64Array(2 * nFft);
+  // fft.js runs faster on its own plain-array buffers than on typed arrays
+  const z = fft.createComplexArray() as number[];
+  const x = fft.createComplexArray() as number[];
   const half = nFft >> 1;
   for (let t = 0; t < nFrames; t += 2) {
     const pair = t + 1 < nFrames;
@@ -94,7 +95,7 @@ function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Floa
 }
 
 /** Packs the masked spectra of frames `a` and `b` (or none when -1) as one Hermitian-completed complex spectrum a + i b. */
-function fillPacked(z: Float64Array, spec: Spectrogram, mask: Float32Array, a: number, b: number, nBins: number, nFft: number): void {
+function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: number, b: number, nBins: number, nFft: number): void {
   const { re, im } = spec;
   const baseA = a * nBins;
   const baseB = b * nBins;

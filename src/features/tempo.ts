@@ -76,9 +76,10 @@ export function meanTempogram(onset: Float64Array, winLength: number): Float64Ar
   const fft = fftOf(size);
   const window = periodicHann(winLength);
   const frame = new Float64Array(size);
-  const spectrum = new Float64Array(2 * size);
+  // fft.js runs faster writing into its own plain-array buffers than into typed arrays
+  const spectrum = fft.createComplexArray() as number[];
   const powerSpectrum = new Float64Array(size);
-  const acf = new Float64Array(2 * size);
+  const acf = fft.createComplexArray() as number[];
   const sum = new Float64Array(winLength);
   for (let t = 0; t < n; t++) {
     for (let j = 0; j < winLength; j++) frame[j] = padded[t + j]! * window[j]!;
