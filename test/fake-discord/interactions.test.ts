@@ -9,7 +9,7 @@ let handler: (interaction: ChatInputCommandInteraction) => Promise<void> = () =>
 const errors: unknown[] = [];
 
 beforeAll(async () => {
-  fake = await FakeDiscord.start({ interactionResponseTimeoutMs: 300 });
+  fake = await FakeDiscord.start({ interactionResponseTimeoutMs: 1000 });
   bot = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: fake.restUrl, retries: 0 } });
   const ready = new Promise<Client<true>>((resolve) => bot.once(Events.ClientReady, resolve));
   await bot.login(fake.token);
@@ -60,7 +60,7 @@ describe('fake Discord interactions', () => {
   it('answers 10062 Unknown interaction to a callback that comes too late', async () => {
     const failed = new Promise<unknown>((resolve) => {
       handler = async (interaction) => {
-        await new Promise((wait) => setTimeout(wait, 400));
+        await new Promise((wait) => setTimeout(wait, 1100));
         await interaction.reply('too late').catch(resolve);
       };
     });

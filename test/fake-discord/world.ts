@@ -144,7 +144,7 @@ export class World {
   /**
    * The member's permissions, in the channel when one is given, by Discord's algorithm:
    * owner and Administrator hold all; else @everyone and role bits, then the channel's
-   * @everyone, role and member overwrites in that order.
+   * @everyone, role and member overwrites in that order; nothing at all in a channel the member cannot see.
    */
   permissions(guildId: string, userId: string, channelId?: string): bigint {
     const guild = this.guild(guildId);
@@ -163,6 +163,8 @@ export class World {
     apply(overwrites.filter((o) => o.id === guild.id));
     apply(overwrites.filter((o) => o.type === OverwriteType.Role && o.id !== guild.id && member.roleIds.includes(o.id)));
     apply(overwrites.filter((o) => o.type === OverwriteType.Member && o.id === userId));
+    // A channel one cannot see grants nothing in it (Discord's implicit deny).
+    if (channelId && !(perms & PermissionFlagsBits.ViewChannel)) return 0n;
     return perms;
   }
 
