@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AudioError } from './errors.js';
@@ -162,8 +162,6 @@ interface StagedInput {
   cleanup: () => Promise<void>;
 }
 
-const noCleanup = (): Promise<void> => Promise.resolve();
-
 /**
  * Checks the size before any process starts. Bytes are written to a private temporary file
  * rather than piped: through a pipe ffmpeg cannot seek, so an mp4 whose index follows its data
@@ -174,23 +172,35 @@ async function stageInput(source: AudioSource, limits: AudioLimits): Promise<Sta
   if (source instanceof Uint8Array) {
     if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
     if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
-    const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-'));
-    const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
-    try {
+    return withPrivateDir(async (dir) => {
       const path = join(dir, 'input');
       await writeFile(path, source, { mode: 0o600 });
-      return { path, cleanup };
-    } catch (error) {
-      await cleanup();
-      throw error;
-    }
+      return path;
+    });
   }
   const path = resolve(source.path);
   const info = await stat(path);
   if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: `${path} is not a regular file` });
   if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
   if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
-  return { path, cleanup: noCleanup };
+  // ffmpeg lets a file's extension sway its format probe (a text file named .mp3 would look like
+  // a damaged mp3); a link without extension makes a path decode exactly as its bytes would.
+  return withPrivateDir((dir) => {
+    const link = join(dir, 'input');
+    return symlink(path, link).then(() => link);
+  });
+}
+
+/** Makes a private temporary folder, prepares the input in it, and cleans up on failure. */
+async function withPrivateDir(prepare: (dir: string) => Promise<string>): Promise<StagedInput> {
+  const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-'));
+  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    return { path: await prepare(dir), cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 }
 
 async function runDecoder(

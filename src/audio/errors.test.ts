@@ -89,6 +89,12 @@ describe('NOT_AUDIO', () => {
     await expectCode('NOT_AUDIO', new Uint8Array(0));
   });
 
+  it('for a text file named like an mp3, whose extension does not sway the probe', async () => {
+    const text = 'these are my liner notes, not audio\n'.repeat(50);
+    await expectCode('NOT_AUDIO', { path: await write('notes.mp3', text) });
+    await expectCode('NOT_AUDIO', Buffer.from(text));
+  });
+
   it('for a PNG image and for a video without sound', async () => {
     const png = await ffmpegMake(['-f', 'lavfi', '-i', 'testsrc=size=64x64', '-frames:v', '1'], join(scratch.dir, 'image.png'));
     await expectCode('NOT_AUDIO', await readFile(png));
