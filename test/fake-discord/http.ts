@@ -82,7 +82,7 @@ export class Router {
           params[seg.slice(1)] = safeDecode(value);
           return value.length > 0;
         }
-        return seg === value;
+        return seg === safeDecode(value);
       });
       if (ok) return { handler: route.handler, params };
     }

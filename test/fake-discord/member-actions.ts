@@ -177,7 +177,9 @@ export function runMessageCommand(core: FakeCore, ctx: MemberContext, name: stri
 
 /** A member clicks a button or picks values in a string select on a message the bot sent. */
 export function useComponent(core: FakeCore, ctx: MemberContext, messageId: string, customId: string, values?: string[]): FakeInteraction {
-  const stored = core.messages.get(ctx.channelId, messageId);
+  const stored = core.messages.find(ctx.channelId, messageId);
+  // An ephemeral message is there only for the member its interaction answered.
+  if (!stored || (stored.ephemeral && stored.message.interaction_metadata?.user.id !== ctx.userId)) throw new Error(`fake-discord: member ${ctx.userId} sees no message ${messageId}`);
   const component = findComponent(stored.message.components ?? [], customId);
   if (!component) throw new Error(`fake-discord: message ${messageId} has no component ${customId}`);
   if ('disabled' in component && component.disabled) throw new Error(`fake-discord: component ${customId} is disabled`);

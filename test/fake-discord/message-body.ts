@@ -97,8 +97,12 @@ function validateEmbeds(embeds: APIEmbed[]): void {
     if ((embed.title?.length ?? 0) > 256) throw invalidForm('embeds.title', 'Must be 256 or fewer in length.');
     if ((embed.description?.length ?? 0) > 4096) throw invalidForm('embeds.description', 'Must be 4096 or fewer in length.');
     if ((embed.fields?.length ?? 0) > 25) throw invalidForm('embeds.fields', 'Must be 25 or fewer in length.');
-    total += (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
-    for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
+    const text = (value: unknown): number => (typeof value === 'string' ? value.length : 0);
+    total += text(embed.title) + text(embed.description) + text(embed.footer?.text) + text(embed.author?.name);
+    for (const field of embed.fields ?? []) {
+      if (typeof field.name !== 'string' || typeof field.value !== 'string') throw invalidForm('embeds.fields', 'A field needs a name and a value.');
+      total += field.name.length + field.value.length;
+    }
   }
   if (total > LIMITS.embedTotalChars) throw invalidForm('embeds', `Embed size exceeds maximum size of ${LIMITS.embedTotalChars}`);
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIApplicationCommand, APIMessage, APIUser } from 'discord-api-types/v10';
+import { GatewayDispatchEvents, GatewayIntentBits, type APIApplicationCommand, type APIMessage, type APIUser } from 'discord-api-types/v10';
 import { FakeCore, type FakeDiscordOptions } from './core.js';
 import type { GatewaySession } from './gateway.js';
 import { DiscordHttpError, errorResponse, readBody, Router, writeResponse, type FakeResponse } from './http.js';
@@ -138,6 +138,20 @@ export class FakeDiscord {
   /** A member posts a message, optionally with attachments. */
   postMessage(post: MemberPost): APIMessage {
     return memberPost(this.core, post);
+  }
+
+  /**
+   * Adds the bot to a guild of the world; connected sessions with the Guilds intent get its
+   * GUILD_CREATE, as when a bot is invited.
+   */
+  addBotToGuild(guildId: string, roleIds: string[] = []): void {
+    this.core.world.addMember(guildId, this.core.bot.id, roleIds);
+    for (const session of this.core.gateway.sessions) {
+      if (!session.resumable || !(session.identify.intents & GatewayIntentBits.Guilds)) continue;
+      const allMembers = (session.identify.intents & GatewayIntentBits.GuildMembers) !== 0;
+      this.core.gateway.sendTo(session, GatewayDispatchEvents.GuildCreate, this.core.world.guildCreate(guildId, this.core.bot.id, allMembers));
+    }
+    this.core.changed();
   }
 
   /** A member joins (channelId) or leaves (null) a voice channel; VOICE_STATE_UPDATE follows. */
