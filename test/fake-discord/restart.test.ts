@@ -30,14 +30,14 @@ describe('fake Discord across a killed and restarted bot process', () => {
     const channelId = fake.defaults.guilds[0].generalId;
     const first = startBot(channelId);
     const said = (pid: number | undefined): (() => string | undefined) => () => fake.messagesIn(channelId).find((m) => m.content.startsWith(`pid ${pid} `))?.content;
-    expect(await fake.waitFor(said(first.pid), 10_000, 'the first process to post')).toBe(`pid ${first.pid} saw 0 earlier`);
+    expect(await fake.waitFor(said(first.pid), 20_000, 'the first process to post')).toBe(`pid ${first.pid} saw 0 earlier`);
     const exited = new Promise((done) => first.once('exit', done));
     first.kill('SIGKILL');
     await exited;
     await fake.waitFor(() => fake.sessions[0]?.closeCode, 5000, 'the killed connection to close');
     expect(fake.sessions[0]!.resumable).toBe(true);
     const second = startBot(channelId);
-    expect(await fake.waitFor(said(second.pid), 10_000, 'the second process to post')).toBe(`pid ${second.pid} saw 1 earlier`);
+    expect(await fake.waitFor(said(second.pid), 20_000, 'the second process to post')).toBe(`pid ${second.pid} saw 1 earlier`);
     expect(fake.sessions).toHaveLength(2);
     expect(fake.unhandled).toEqual([]);
   });
