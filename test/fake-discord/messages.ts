@@ -34,7 +34,8 @@ const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
  * as Discord answers for an emoji the bot cannot use.
  */
 export function parseReactionEmoji(segment: string): { key: string; emoji: APIPartialEmoji } {
-  if (RGI_EMOJI.test(segment)) return { key: segment, emoji: { id: null, name: segment } };
+  // Clients send both fully-qualified ('❤️') and unqualified ('❤') forms; Discord takes both.
+  if (RGI_EMOJI.test(segment) || RGI_EMOJI.test(`${segment}\uFE0F`)) return { key: segment, emoji: { id: null, name: segment } };
   throw new DiscordHttpError(400, RESTJSONErrorCodes.UnknownEmoji, 'Unknown Emoji');
 }
 

@@ -50,7 +50,6 @@ export function addInteractionRoutes(core: FakeCore, router: Router): void {
 
 /** The interaction webhook: `@original` and followups (GET, PATCH, DELETE), and new followups (POST). */
 function addWebhookRoutes(core: FakeCore, router: Router): void {
-
   const webhook = (req: FakeRequest): InteractionRecord => {
     const record = [...core.interactions.values()].find((r) => r.payload.token === req.params.token);
     if (req.params.appId !== core.applicationId || !record || Date.now() - record.createdAtMs > WEBHOOK_TOKEN_LIFETIME_MS) {
