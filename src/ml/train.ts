@@ -33,9 +33,9 @@ export interface TrainConfig extends Omit<ArchitectureConfig, 'inputDim' | 'numC
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seed: 42,
   members: 5,
-  hiddenUnits: 256,
+  hiddenUnits: 128,
   embeddingUnits: 24,
-  epochs: 150,
+  epochs: 80,
   batchSize: 32,
   learningRate: 1e-3,
   dropout: 0.3,
