@@ -66,6 +66,12 @@ export class FakeInteraction {
     return (callback?.data as { choices?: { name: string; value: string | number }[] } | undefined)?.choices;
   }
 
+  /** The modal the bot opened (callback type 9), once it has: `custom_id`, `title`, `components`. */
+  modal(): { custom_id: string; title: string; components: unknown[] } | undefined {
+    const callback = this.record.callbacks.find((c) => c.type === InteractionResponseType.Modal);
+    return callback?.data as { custom_id: string; title: string; components: unknown[] } | undefined;
+  }
+
   /** The files attached to the `@original` message, with their bytes as uploaded. */
   files(): { attachment: APIAttachment; data: Buffer }[] {
     return (this.original()?.attachments ?? []).map((attachment) => ({ attachment, data: this.core.messages.files.get(attachment.id)!.data }));

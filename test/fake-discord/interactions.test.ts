@@ -1,5 +1,5 @@
-import { Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { ActionRowBuilder, Client, DiscordAPIError, Events, ModalBuilder, TextInputBuilder, TextInputStyle, GatewayIntentBits, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from './index.js';
 
@@ -68,6 +68,24 @@ describe('fake Discord interactions', () => {
     const error = await failed;
     expect(error).toBeInstanceOf(DiscordAPIError);
     expect((error as DiscordAPIError).code).toBe(10062);
+  });
+
+  it('runs user commands, and submits the modal a command opened', async () => {
+    const guildId = fake.defaults.guilds[0].id;
+    await bot.application.commands.create({ name: 'Profile', type: ApplicationCommandType.User }, guildId);
+    const users: string[] = [];
+    bot.on(Events.InteractionCreate, (interaction) => {
+      if (interaction.isUserContextMenuCommand()) void interaction.showModal(new ModalBuilder().setCustomId('note').setTitle('Note').addComponents(
+        new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('text').setLabel('Text').setStyle(TextInputStyle.Short).setMaxLength(10)),
+      )).then(() => users.push(interaction.targetUser.username));
+      if (interaction.isModalSubmit()) void interaction.reply(`noted: ${interaction.fields.getTextInputValue('text')}`);
+    });
+    const opener = fake.runUserCommand({ ...ctx(), name: 'Profile', targetUserId: fake.defaults.users.carol });
+    await fake.waitFor(() => opener.modal(), 2000, 'the modal');
+    expect(() => fake.submitModal(opener, { text: 'far too long for it' })).toThrow(/characters/);
+    const submit = fake.submitModal(opener, { text: 'great dig' });
+    expect((await submit.response()).content).toBe('noted: great dig');
+    expect(users).toEqual(['carol']);
   });
 
   it('validates, edits and deletes commands as Discord does', async () => {

@@ -38,7 +38,7 @@ export interface MemberContext {
 }
 
 /** The fields every guild interaction carries, checked as Discord would before sending it. */
-function baseInteraction(core: FakeCore, ctx: MemberContext): Omit<APIInteraction & { type: InteractionType.ApplicationCommand }, 'type' | 'data'> {
+export function baseInteraction(core: FakeCore, ctx: MemberContext): Omit<APIInteraction & { type: InteractionType.ApplicationCommand }, 'type' | 'data'> {
   const guild = core.world.guild(ctx.guildId);
   const channel = guild.channels.get(ctx.channelId);
   if (!channel) throw new Error(`fake-discord: channel ${ctx.channelId} is not in guild ${ctx.guildId}`);
@@ -172,6 +172,15 @@ export function runMessageCommand(core: FakeCore, ctx: MemberContext, name: stri
   const target = core.messages.get(ctx.channelId, messageId);
   const message = core.messages.toApi(target, core.bot.id);
   const data = { id: command.id, name, type: ApplicationCommandType.Message, guild_id: ctx.guildId, target_id: messageId, resolved: { messages: { [messageId]: message } } };
+  return deliverInteraction(core, { ...baseInteraction(core, ctx), type: InteractionType.ApplicationCommand, data } as APIInteraction);
+}
+
+/** A member uses a user context-menu command (type 2) on a member of the guild. */
+export function runUserCommand(core: FakeCore, ctx: MemberContext, name: string, targetUserId: string): FakeInteraction {
+  const command = commandFor(core, ctx, name, ApplicationCommandType.User);
+  const resolved: APIInteractionDataResolved = {};
+  optionValue(core, ctx, ApplicationCommandOptionType.User, targetUserId, resolved);
+  const data = { id: command.id, name, type: ApplicationCommandType.User, guild_id: ctx.guildId, target_id: targetUserId, resolved };
   return deliverInteraction(core, { ...baseInteraction(core, ctx), type: InteractionType.ApplicationCommand, data } as APIInteraction);
 }
 

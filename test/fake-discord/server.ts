@@ -5,7 +5,8 @@ import { FakeCore, type FakeDiscordOptions } from './core.js';
 import type { GatewaySession } from './gateway.js';
 import { DiscordHttpError, errorResponse, readBody, Router, writeResponse, type FakeResponse } from './http.js';
 import type { FakeInteraction } from './interaction-handle.js';
-import { runChatInput, runMessageCommand, useComponent, type MemberContext, type SlashCommandInput } from './member-actions.js';
+import { submitModal } from './member-modals.js';
+import { runChatInput, runMessageCommand, runUserCommand, useComponent, type MemberContext, type SlashCommandInput } from './member-actions.js';
 import { memberPost, memberReact, memberUnreact, type MemberPost } from './member-messages.js';
 import { addApplicationRoutes } from './routes-app.js';
 import { addChannelRoutes, addReactionRoutes } from './routes-channels.js';
@@ -113,6 +114,16 @@ export class FakeDiscord {
   /** A member uses a message context-menu command on a message (`resolved.messages` carries it). */
   runMessageCommand(ctx: MemberContext & { name: string; messageId: string }): FakeInteraction {
     return runMessageCommand(this.core, ctx, ctx.name, ctx.messageId);
+  }
+
+  /** A member uses a user context-menu command on another member. */
+  runUserCommand(ctx: MemberContext & { name: string; targetUserId: string }): FakeInteraction {
+    return runUserCommand(this.core, ctx, ctx.name, ctx.targetUserId);
+  }
+
+  /** The member submits the modal the bot opened in answer to `opener`, text inputs by custom_id. */
+  submitModal(opener: FakeInteraction, values: Readonly<Record<string, string>>): FakeInteraction {
+    return submitModal(this.core, opener, values);
   }
 
   /** A member picks `values` in the string select `customId` on a message. */
