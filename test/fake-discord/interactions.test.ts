@@ -115,4 +115,10 @@ describe('fake Discord interactions', () => {
     expect(fake.unhandled).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('answers an unknown route 404 in the shape Discord uses, and records it', async () => {
+    const path = `/guilds/${fake.defaults.guilds[0].id}/bans` as const;
+    await expect(bot.rest.get(path)).rejects.toMatchObject({ status: 404, code: 0 });
+    expect(fake.unhandled).toEqual([{ method: 'GET', path: `/api/v10${path}` }]);
+  });
 });
