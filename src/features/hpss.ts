@@ -1,5 +1,5 @@
 import { fftOf } from './fft-cache.js';
-import { medianScratch, slidingMedian } from './median.js';
+import { medianFilterRows, medianScratch } from './median.js';
 import { periodicHann, type Spectrogram } from './stft.js';
 
 const FLOAT32_TINY = 1.1754943508222875e-38;
@@ -18,25 +18,37 @@ export interface HpssSignals {
  */
 export function harmonicMask(spec: Spectrogram, kernelSize = 31): Float32Array {
   const { magnitude, nFrames, nBins } = spec;
-  const harm = new Float32Array(magnitude.length);
-  const perc = new Float32Array(magnitude.length);
   const scratch = medianScratch();
-  for (let k = 0; k < nBins; k++) slidingMedian(magnitude, harm, k, nBins, nFrames, kernelSize, scratch);
-  for (let t = 0; t < nFrames; t++) slidingMedian(magnitude, perc, t * nBins, 1, nBins, kernelSize, scratch);
+  // the harmonic filter runs along time: filter contiguous rows of the bin-major transpose
+  const byBin = transpose(magnitude, nFrames, nBins, new Float32Array(magnitude.length));
+  const harmByBin = new Float32Array(magnitude.length);
+  medianFilterRows(byBin, harmByBin, nBins, nFrames, kernelSize, scratch);
+  const harm = transpose(harmByBin, nBins, nFrames, byBin);
+  const perc = harmByBin;
+  medianFilterRows(magnitude, perc, nFrames, nBins, kernelSize, scratch);
   const mask = harm;
   for (let i = 0; i < mask.length; i++) {
     const h = harm[i]!;
     const p = perc[i]!;
-    const z = h > p ? h : p;
-    if (z < FLOAT32_TINY) {
-      mask[i] = 0.5;
-      continue;
-    }
-    const hr = (h / z) * (h / z);
-    const pr = (p / z) * (p / z);
-    mask[i] = hr / (hr + pr);
+    // librosa divides both by max(h, p) before squaring; in float64 that changes nothing
+    // representable in the float32 mask, and one division is cheaper than three
+    const h2 = h * h;
+    mask[i] = (h > p ? h : p) < FLOAT32_TINY ? 0.5 : h2 / (h2 + p * p);
   }
   return mask;
+}
+
+/** Writes the transpose of the row-major `rows x cols` matrix `src` to `dst` (cols x rows), in cache-sized tiles. */
+function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Array): Float32Array {
+  const tile = 32;
+  for (let r0 = 0; r0 < rows; r0 += tile) {
+    const r1 = Math.min(rows, r0 + tile);
+    for (let c0 = 0; c0 < cols; c0 += tile) {
+      const c1 = Math.min(cols, c0 + tile);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c]!;
+    }
+  }
+  return dst;
 }
 
 /**
