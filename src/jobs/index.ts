@@ -1,0 +1,24 @@
+/** The job system as the bot uses it: queue names, payload schemas, queues and producers. */
+export * from './schemas.js';
+export { contentHash } from './hash.js';
+export { JobFailure, decodeFailure, encodeFailure, failureFromReason } from './failure.js';
+export {
+  DEFAULT_JOB_OPTIONS,
+  createJobQueues,
+  createQueue,
+  createQueueEvents,
+  type ClassifyQueue,
+  type EmbedQueue,
+  type JobQueues,
+  type QueueOptions,
+} from './queues.js';
+export {
+  embedJobId,
+  enqueueClassify,
+  enqueueEmbed,
+  waitForClassify,
+  waitForEmbed,
+  waitForResult,
+  type Enqueued,
+  type WaitOptions,
+} from './producer.js';

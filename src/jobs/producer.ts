@@ -1,0 +1,130 @@
+import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { z } from 'zod';
+import { decodeFailure, failureFromReason, JobFailure } from './failure.js';
+import { contentHash } from './hash.js';
+import type { ClassifyQueue, EmbedQueue } from './queues.js';
+import {
+  ClassifyJobData,
+  ClassifyJobResult,
+  ClassifyProgress,
+  EmbedJobData,
+  EmbedJobResult,
+} from './schemas.js';
+
+/** What {@link enqueueClassify} did. */
+export interface Enqueued {
+  /** The job's id: the content hash for classify jobs. */
+  jobId: string;
+  hash: string;
+  /** True when a job for these bytes already existed (waiting, running or finished): no new analysis. */
+  existing: boolean;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * Adds the job unless one with its id exists. An existing job that failed for a passing fault
+ * (not bad audio) is retried, so a repeat post after an outage is analysed again.
+ */
+async function addOnce<D, R>(queue: Queue<D, R>, jobId: string, data: D): Promise<boolean> {
+  const found = (await queue.getJob(jobId)) as Job<D, R> | undefined;
+  if (found) {
+    if ((await found.getState()) === 'failed' && !decodeFailure(found.failedReason)) await found.retry('failed');
+    return true;
+  }
+  // bullmq's `add` with the id of an existing job returns that job: a race here is harmless.
+  await (queue as Queue).add(queue.name, data, { jobId });
+  return false;
+}
+
+/**
+ * Enqueues the classification of an upload; its SHA-256 is the job id, so the same bytes are
+ * analysed once while the job (or its kept result) exists.
+ * @param maxBytes upper bound on `bytes.length` (the configured upload limit).
+ * @throws RangeError for empty or too large input; ZodError for an invalid file name.
+ */
+export async function enqueueClassify(queue: ClassifyQueue, bytes: Uint8Array, fileName: string, maxBytes = Infinity): Promise<Enqueued> {
+  if (bytes.length === 0) throw new RangeError('the upload is empty');
+  if (bytes.length > maxBytes) throw new RangeError(`the upload has ${bytes.length} bytes, more than the limit of ${maxBytes}`);
+  const hash = contentHash(bytes);
+  const data = ClassifyJobData.parse({ hash, fileName, audioBase64: toBase64(bytes) });
+  const existing = await addOnce(queue, hash, data);
+  return { jobId: hash, hash, existing };
+}
+
+/** The id of the embed job for one track and model version (bullmq ids may not contain `:`). */
+export function embedJobId(modelVersion: string, hash: string): string {
+  return `${modelVersion.replace(/[^A-Za-z0-9._-]/g, '_')}_${hash}`;
+}
+
+/** Enqueues the re-analysis of a stored Ogg/Opus copy for `modelVersion` (one job per track and version). */
+export async function enqueueEmbed(queue: EmbedQueue, hash: string, oggBytes: Uint8Array, modelVersion: string): Promise<Enqueued> {
+  const data = EmbedJobData.parse({ hash, audioBase64: toBase64(oggBytes) });
+  const jobId = embedJobId(modelVersion, hash);
+  return { jobId, hash, existing: await addOnce(queue, jobId, data) };
+}
+
+/** Options of the wait helpers. */
+export interface WaitOptions<P> {
+  /** Give up after this many ms with a `TIMEOUT` JobFailure (the job goes on). Default 10 minutes. */
+  timeoutMs?: number;
+  /** Receives each validated progress report of the job (invalid ones are ignored). */
+  onProgress?: (progress: P) => void;
+}
+
+const TIMEOUT_PREFIX = 'Job wait';
+
+/**
+ * Resolves with the job's validated result, or rejects with a {@link JobFailure}: the job's own
+ * code for bad audio, `INTERNAL` after its last attempt failed or when its result does not
+ * validate, `TIMEOUT`, or `MISSING`.
+ */
+export async function waitForResult<R, P>(
+  queue: Queue,
+  events: QueueEvents,
+  jobId: string,
+  resultSchema: z.ZodType<R>,
+  progressSchema: z.ZodType<P> | undefined,
+  options: WaitOptions<P> = {},
+): Promise<R> {
+  const job = await queue.getJob(jobId);
+  if (!job) throw new JobFailure('MISSING', `no job ${jobId} in ${queue.name}`, true);
+  const onProgress = options.onProgress;
+  const progressListener = ({ jobId: id, data }: { jobId: string; data: unknown }): void => {
+    if (id !== jobId || !onProgress || !progressSchema) return;
+    const parsed = progressSchema.safeParse(data);
+    if (parsed.success) onProgress(parsed.data);
+  };
+  if (onProgress) events.on('progress', progressListener);
+  let value: unknown;
+  try {
+    value = await job.waitUntilFinished(events, options.timeoutMs ?? 600_000);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith(TIMEOUT_PREFIX)) throw new JobFailure('TIMEOUT', message, false);
+    if (message.startsWith('Missing key')) throw new JobFailure('MISSING', message, true);
+    throw failureFromReason(message);
+  } finally {
+    if (onProgress) events.off('progress', progressListener);
+  }
+  const parsed = resultSchema.safeParse(value);
+  if (!parsed.success) throw new JobFailure('INTERNAL', `job ${jobId} returned an invalid result: ${parsed.error.message}`, true);
+  return parsed.data;
+}
+
+/** {@link waitForResult} for a classify job: resolves with a validated {@link ClassifyJobResult}. */
+export function waitForClassify(
+  queue: ClassifyQueue,
+  events: QueueEvents,
+  jobId: string,
+  options: WaitOptions<ClassifyProgress> = {},
+): Promise<ClassifyJobResult> {
+  return waitForResult(queue as unknown as Queue, events, jobId, ClassifyJobResult, ClassifyProgress, options);
+}
+
+/** {@link waitForResult} for an embed job: resolves with a validated {@link EmbedJobResult}. */
+export function waitForEmbed(queue: EmbedQueue, events: QueueEvents, jobId: string, options: WaitOptions<never> = {}): Promise<EmbedJobResult> {
+  return waitForResult(queue as unknown as Queue, events, jobId, EmbedJobResult, undefined, { ...options });
+}

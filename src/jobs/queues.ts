@@ -1,0 +1,107 @@
+import { Queue, QueueEvents, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import {
+  QUEUE_NAMES,
+  type ClassifyJobData,
+  type ClassifyJobResult,
+  type EmbedJobData,
+  type EmbedJobResult,
+  type QueueName,
+} from './schemas.js';
+
+const HOUR_S = 3600;
+
+/**
+ * Default options of each queue's jobs: passing faults are retried 3 times with exponential
+ * backoff (2 s, 4 s); bad audio is not (workers throw `UnrecoverableError`). Completed classify
+ * jobs stay 24 h (at most 200: each holds its upload and its Opus copy) so that a file posted
+ * again is answered from the result; failed ones 1 h.
+ */
+export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>> = {
+  classify: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * HOUR_S, count: 200 },
+    removeOnFail: { age: HOUR_S, count: 1000 },
+  },
+  embed: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: HOUR_S, count: 1000 },
+    removeOnFail: { age: 24 * HOUR_S, count: 1000 },
+  },
+  train: {
+    attempts: 2,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 24 * HOUR_S, count: 100 },
+    removeOnFail: { age: 24 * HOUR_S, count: 100 },
+  },
+};
+
+/** Options shared by queues, events and workers. */
+export interface QueueOptions {
+  connection: ConnectionOptions;
+  /** Redis key prefix (bullmq's `prefix`, default `bull`); tests use a fresh one each. */
+  prefix?: string;
+}
+
+export type ClassifyQueue = Queue<ClassifyJobData, ClassifyJobResult>;
+export type EmbedQueue = Queue<EmbedJobData, EmbedJobResult>;
+
+/** The producer's side of the job system: the queues and their event streams. */
+export interface JobQueues {
+  classify: ClassifyQueue;
+  embed: EmbedQueue;
+  /** Jobs of the recommendation issue; no processor yet. */
+  train: Queue;
+  events: { classify: QueueEvents; embed: QueueEvents };
+  /** Closes every queue and event stream (their Redis connections). */
+  close(): Promise<void>;
+}
+
+/** Creates one queue with its default job options. */
+export function createQueue<Data, Result>(name: QueueName, options: QueueOptions): Queue<Data, Result> {
+  return new Queue<Data, Result>(name, {
+    connection: options.connection,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    defaultJobOptions: DEFAULT_JOB_OPTIONS[name],
+  });
+}
+
+/** Creates the event stream of one queue (completed, failed, progress...). */
+export function createQueueEvents(name: QueueName, options: QueueOptions): QueueEvents {
+  return new QueueEvents(name, { connection: options.connection, ...(options.prefix ? { prefix: options.prefix } : {}) });
+}
+
+/**
+ * Creates all queues and the classify/embed event streams. `onError` receives connection
+ * errors of any of them (bullmq emits them as `error` events, which must have a listener).
+ */
+export function createJobQueues(options: QueueOptions, onError: (error: Error, source: string) => void): JobQueues {
+  const classify = createQueue<ClassifyJobData, ClassifyJobResult>(QUEUE_NAMES.classify, options);
+  const embed = createQueue<EmbedJobData, EmbedJobResult>(QUEUE_NAMES.embed, options);
+  const train = createQueue(QUEUE_NAMES.train, options);
+  const events = {
+    classify: createQueueEvents(QUEUE_NAMES.classify, options),
+    embed: createQueueEvents(QUEUE_NAMES.embed, options),
+  };
+  const all: readonly (readonly [string, Queue | QueueEvents])[] = [
+    ['queue:classify', classify],
+    ['queue:embed', embed],
+    ['queue:train', train],
+    ['events:classify', events.classify],
+    ['events:embed', events.embed],
+  ];
+  for (const [source, emitter] of all) {
+    if (emitter instanceof Queue) emitter.on('error', (error) => onError(error, source));
+    else emitter.on('error', (error) => onError(error, source));
+  }
+  return {
+    classify,
+    embed,
+    train,
+    events,
+    close: async () => {
+      await Promise.all(all.map(([, emitter]) => (emitter instanceof Queue ? emitter.close() : emitter.close())));
+    },
+  };
+}
