@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { GENRES } from '../ml/genres.js';
+
+/**
+ * Queue names and job payloads shared by the bot (producer) and the workers (processors).
+ * Payloads are validated when enqueued and again when processed; results are validated when the
+ * bot reads them back. Jobs carry no Discord data: a `classify` job is about audio content only,
+ * so that the same file posted in two servers is analysed once and no server's data reaches a
+ * worker it does not need to.
+ */
+export const QUEUE_NAMES = {
+  /** Decode, features, genre model, embedding, spectrogram, compact audio copy. Job id = content hash. */
+  classify: 'classify',
+  /** Re-analyse stored audio when the model changes. Job id = `<modelVersion>_<hash>` (bullmq ids may not contain `:`). */
+  embed: 'embed',
+  /** Per-server model training (the recommendation issue). Job id = `train-<guildId>` (no `:` in bullmq ids). */
+  train: 'train',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** SHA-256 of the audio bytes, lower-case hex: a track's identity everywhere. */
+export const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
+
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+
+export const GenreName = z.enum(GENRES);
+
+export const GenreScore = z.object({ genre: GenreName, probability: z.number().min(0).max(1) });
+export type GenreScore = z.infer<typeof GenreScore>;
+
+export const Segment = z.object({
+  startS: z.number().nonnegative(),
+  endS: z.number().nonnegative(),
+  /** All 10 genres, most probable first. */
+  genres: z.array(GenreScore).length(GENRES.length),
+  tempoBpm: z.number().nonnegative(),
+});
+export type Segment = z.infer<typeof Segment>;
+
+/** The analysis of one track (see `src/ml/analyse-track.ts`). */
+export const Analysis = z.object({
+  durationS: z.number().positive(),
+  tempoBpm: z.number().nonnegative(),
+  genres: z.array(GenreScore).length(GENRES.length),
+  segments: z.array(Segment).min(1),
+  /** L2-normalised embedding of the genre model (its dimension is in the model's metadata). */
+  embedding: z.array(z.number()).min(8).max(512),
+});
+export type Analysis = z.infer<typeof Analysis>;
+
+/** Tags read from the file (ID3, Vorbis comments, MP4 atoms...); absent when the file has none. */
+export const Tags = z.object({
+  title: z.string().max(256).optional(),
+  artist: z.string().max(256).optional(),
+  album: z.string().max(256).optional(),
+});
+export type Tags = z.infer<typeof Tags>;
+
+export const ClassifyJobData = z.object({
+  hash: ContentHash,
+  /** The uploaded file's name, for messages and as the title when the file has no tags. */
+  fileName: z.string().min(1).max(256),
+  /** The uploaded bytes. Bounded by the configured upload limit before enqueueing. */
+  audioBase64: Base64,
+});
+export type ClassifyJobData = z.infer<typeof ClassifyJobData>;
+
+/** The compact copy of a track's audio that the bot keeps for playback (Discord URLs expire). */
+export const AudioCopy = z.object({
+  mimeType: z.literal('audio/ogg'),
+  codec: z.literal('opus'),
+  bitrateKbps: z.number().positive(),
+  base64: Base64,
+});
+export type AudioCopy = z.infer<typeof AudioCopy>;
+
+export const ClassifyJobResult = z.object({
+  hash: ContentHash,
+  modelVersion: z.string().min(1),
+  analysis: Analysis,
+  tags: Tags,
+  /** The mel spectrogram with the genre timeline, PNG. */
+  spectrogramPngBase64: Base64,
+  audioCopy: AudioCopy,
+});
+export type ClassifyJobResult = z.infer<typeof ClassifyJobResult>;
+
+export const EmbedJobData = z.object({
+  hash: ContentHash,
+  /** The stored compact copy (Ogg/Opus) to analyse again. */
+  audioBase64: Base64,
+});
+export type EmbedJobData = z.infer<typeof EmbedJobData>;
+
+export const EmbedJobResult = z.object({
+  hash: ContentHash,
+  modelVersion: z.string().min(1),
+  analysis: Analysis,
+});
+export type EmbedJobResult = z.infer<typeof EmbedJobResult>;
+
+/** Stages a classify job reports through `job.updateProgress`, in order, with a rough percentage. */
+export const ClassifyProgress = z.object({
+  stage: z.enum(['decoding', 'analysing', 'rendering', 'encoding']),
+  percent: z.number().min(0).max(100),
+});
+export type ClassifyProgress = z.infer<typeof ClassifyProgress>;
+
+/** A failure the worker knows to be final (bad audio): not retried; `code` is an AudioErrorCode. */
+export const FailureReason = z.object({ code: z.string(), message: z.string() });
+export type FailureReason = z.infer<typeof FailureReason>;
