@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         DISCORD_API_URL: 'http://127.0.0.1:9999/api/',
         ATTACHMENT_HOSTS: 'cdn.example.com, 127.0.0.1',
         JOB_LOCK_MS: '2000',
+        QUEUE_PREFIX: 'test-1',
       },
       'bot',
     );
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
       discordApiUrl: 'http://127.0.0.1:9999/api',
       attachmentHosts: ['cdn.example.com', '127.0.0.1'],
       jobLockMs: 2000,
+      queuePrefix: 'test-1',
     });
   });
 
@@ -82,9 +84,10 @@ describe('loadConfig', () => {
       ATTACHMENT_HOSTS: 'ok.com,bad host',
       DEV_GUILD_ID: 'abc',
       JOB_LOCK_MS: '10',
+      QUEUE_PREFIX: 'a:b',
     };
     const problems = problemsOf(env, 'bot');
-    expect(problems).toHaveLength(10);
+    expect(problems).toHaveLength(11);
     for (const name of Object.keys(env)) expect(problems.some((p) => p.startsWith(name))).toBe(true);
     const text = problems.join('\n');
     for (const value of ['secret-host', 'two', 'loud', 'bad host', 'not a url']) expect(text).not.toContain(value);

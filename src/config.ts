@@ -39,6 +39,8 @@ export interface AppConfig {
    * (and the stalled-job check runs at this interval). Default: bullmq's 30 000 ms.
    */
   jobLockMs?: number;
+  /** Redis key prefix of the queues (QUEUE_PREFIX; default bullmq's `bull`): separates bots sharing one Redis, and tests. */
+  queuePrefix?: string;
 }
 
 const MB = 1024 * 1024;
@@ -107,6 +109,7 @@ const EnvSchema = z.object({
     'ATTACHMENT_HOSTS must be a comma-separated list of host names',
   ),
   JOB_LOCK_MS: optionalInt('JOB_LOCK_MS', 500, 3_600_000),
+  QUEUE_PREFIX: optionalText.refine((s) => s === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(s), 'QUEUE_PREFIX may hold only letters, digits, ".", "_" and "-" (at most 64)'),
 });
 
 /** Every problem with the environment at once, one per line; no value is ever echoed. */
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd: string = pro
   if (e.REDIS_URL) config.redisUrl = e.REDIS_URL;
   if (e.DISCORD_API_URL) config.discordApiUrl = e.DISCORD_API_URL.replace(/\/+$/, '');
   if (e.JOB_LOCK_MS !== undefined) config.jobLockMs = e.JOB_LOCK_MS;
+  if (e.QUEUE_PREFIX) config.queuePrefix = e.QUEUE_PREFIX;
   return config;
 }
 
