@@ -1,0 +1,85 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { AppConfig } from '../src/config.js';
+import type { Logger } from '../src/infra/logger.js';
+import { QUEUE_NAMES } from '../src/jobs/schemas.js';
+import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
+
+/** Default job lock in ms (bullmq's): a job whose worker died is taken over after about this long. */
+export const DEFAULT_LOCK_MS = 30_000;
+
+/** Options of {@link startWorkers} beyond the configuration. */
+export interface StartWorkersOptions {
+  /** Jobs run at once per queue; default `config.workerConcurrency`. */
+  concurrency?: number;
+}
+
+/** Running workers; `close()` lets running jobs finish, then stops. */
+export interface RunningWorkers {
+  workers: readonly Worker[];
+  close(): Promise<void>;
+}
+
+function describeJob(job: Job | undefined): Record<string, unknown> {
+  return job ? { jobId: job.id, attemptsMade: job.attemptsMade, name: job.name } : {};
+}
+
+/**
+ * Starts the `classify` and `embed` workers. Each job runs in a sandboxed child process (one per
+ * concurrent job, reused), so CPU work never blocks this process's event loop; the children load
+ * the genre model once. Lock and stalled-check interval come from `config.jobLockMs`.
+ */
+export async function startWorkers(
+  config: Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | 'queuePrefix'>,
+  logger: Logger,
+  connection: ConnectionOptions,
+  options: StartWorkersOptions = {},
+): Promise<RunningWorkers> {
+  const lockMs = config.jobLockMs ?? DEFAULT_LOCK_MS;
+  const workers: Worker[] = [];
+  for (const queue of [QUEUE_NAMES.classify, QUEUE_NAMES.embed] as const) {
+    const processor = PROCESSOR_FILES[queue];
+    if (!processor) continue;
+    const log = logger.child({ queue });
+    const worker = new Worker(queue, processor, {
+      connection,
+      ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}),
+      concurrency: options.concurrency ?? config.workerConcurrency,
+      useWorkerThreads: false,
+      workerForkOptions: { execArgv: childExecArgv() },
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+      maxStalledCount: 2,
+      autorun: false,
+    });
+    worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+    worker.on('failed', (job, error) => log.warn({ ...describeJob(job), err: error }, 'job failed'));
+    worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled: its worker stopped; it will run again'));
+    worker.on('completed', (job) => log.info(describeJob(job), 'job completed'));
+    workers.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  for (const worker of workers) {
+    worker.run().catch((error: unknown) => logger.error({ err: error, queue: worker.name }, 'worker stopped'));
+  }
+  logger.info({ queues: workers.map((w) => w.name), concurrency: options.concurrency ?? config.workerConcurrency, lockMs }, 'workers started');
+  return {
+    workers,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+/**
+ * For `src/main.ts`: the workers `npm start` runs beside the bot, START_WORKERS x
+ * WORKER_CONCURRENCY sandboxed child processes per queue; undefined when START_WORKERS is 0
+ * (separate `npm run worker` processes serve the queues).
+ */
+export async function startWorkersBesideBot(
+  config: Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | 'queuePrefix' | 'startWorkers'>,
+  logger: Logger,
+  connection: ConnectionOptions,
+): Promise<RunningWorkers | undefined> {
+  if (config.startWorkers === 0) return undefined;
+  return startWorkers(config, logger.child({ service: 'worker' }), connection, { concurrency: config.startWorkers * config.workerConcurrency });
+}
