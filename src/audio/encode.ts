@@ -1,0 +1,187 @@
+import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AudioSource } from './decode.js';
+import { AudioError } from './errors.js';
+import { resolveAudioLimits, type AudioLimits } from './limits.js';
+import { lockedInputArgs, probeInput } from './probe.js';
+import { runTool } from './run-tool.js';
+
+/** Opus always runs at 48 kHz; so does Discord voice. */
+export const OPUS_SAMPLE_RATE_HZ = 48_000;
+/** Default bit rate of a copy, in kbit/s: near-transparent stereo Opus for listening, ~0.5 MB a minute. */
+export const DEFAULT_COPY_BITRATE_KBPS = 64;
+
+/** Options of {@link encodeOpusCopy}. */
+export interface EncodeOptions {
+  /** Target (VBR) bit rate in kbit/s, an integer in 6..510. Default {@link DEFAULT_COPY_BITRATE_KBPS}. */
+  bitrateKbps?: number;
+  /** Overrides of the decode limits: size, duration, wall-clock budget and minimum decoded fraction apply alike. */
+  limits?: Partial<AudioLimits>;
+  /** Aborting kills ffmpeg; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The ffmpeg executable. Default "ffmpeg" from PATH. */
+  ffmpegPath?: string;
+  /** The ffprobe executable. Default "ffprobe" from PATH. */
+  ffprobePath?: string;
+}
+
+/**
+ * Encodes audio into a compact Ogg/Opus copy for later playback: 48 kHz, mono sources kept mono
+ * and anything with two or more channels made stereo (Discord voice plays stereo Opus, and a
+ * mono source gains nothing from a second channel), VBR at `bitrateKbps`. Tags, pictures and
+ * chapters are dropped, and neither loudness nor dynamics are touched (playback normalises).
+ * The input goes through the same lock-down as {@link decodeAudio}: one local file, allowed
+ * audio demuxers only.
+ *
+ * @returns the Ogg file's bytes.
+ * @throws AudioError NOT_AUDIO, CORRUPT, UNSUPPORTED, TOO_LARGE or TOO_LONG for the same inputs
+ *   that decoding refuses with these codes (silence is not judged here); the signal's reason when
+ *   `options.signal` aborts; RangeError for bad options; a plain Error when ffmpeg cannot start.
+ */
+export async function encodeOpusCopy(source: AudioSource, options: EncodeOptions = {}): Promise<Uint8Array> {
+  const limits = resolveAudioLimits(options.limits);
+  const bitrateKbps = options.bitrateKbps ?? DEFAULT_COPY_BITRATE_KBPS;
+  if (!Number.isInteger(bitrateKbps) || bitrateKbps < 6 || bitrateKbps > 510) {
+    throw new RangeError(`bitrateKbps must be an integer in 6..510, got ${bitrateKbps}`);
+  }
+  options.signal?.throwIfAborted();
+  const timeout = AbortSignal.timeout(limits.decodeTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+
+  let staged: { path: string; dir: string } | undefined;
+  try {
+    staged = await stage(source, limits);
+    const probe = await probeInput(options.ffprobePath ?? 'ffprobe', staged.path, signal);
+    if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
+    const channels = probe.channels === 1 ? 1 : 2;
+    const ogg = await runEncoder(options.ffmpegPath ?? 'ffmpeg', staged.path, channels, bitrateKbps, limits, signal);
+    const encodedS = oggOpusDurationS(ogg);
+    if (encodedS === undefined || encodedS <= 0) throw new AudioError('CORRUPT', undefined, { detail: 'no audio encoded' });
+    if (encodedS > limits.maxDurationS) throw tooLong(limits);
+    if (probe.durationS !== undefined && encodedS < probe.durationS * limits.minDecodedFraction) {
+      throw new AudioError('CORRUPT', undefined, {
+        detail: `encoded ${encodedS.toFixed(3)} s of a stated ${probe.durationS.toFixed(3)} s`,
+      });
+    }
+    return ogg;
+  } catch (error) {
+    if (timeout.aborted && !options.signal?.aborted) {
+      throw new AudioError('TOO_LONG', 'That audio took too long to decode.', {
+        detail: `encode exceeded ${limits.decodeTimeoutMs} ms`,
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    if (staged) await rm(staged.dir, { recursive: true, force: true });
+  }
+}
+
+async function runEncoder(
+  ffmpegPath: string,
+  path: string,
+  channels: 1 | 2,
+  bitrateKbps: number,
+  limits: AudioLimits,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  const args = [
+    '-nostdin', '-hide_banner', '-nostats', '-v', 'error',
+    ...lockedInputArgs(path),
+    '-map', '0:a:0', '-map_metadata', '-1', '-map_chapters', '-1',
+    // A little past the limit, so that a stream understating its duration is caught (and
+    // refused below) without encoding all of it.
+    '-t', String(limits.maxDurationS + 1),
+    '-ac', String(channels), '-ar', String(OPUS_SAMPLE_RATE_HZ),
+    '-c:a', 'libopus', '-b:a', `${bitrateKbps}k`, '-vbr', 'on', '-application', 'audio',
+    '-f', 'ogg', 'pipe:1',
+  ];
+  // VBR may run well over its target on dense material; this only stops runaway output.
+  const maxBytes = Math.ceil(((limits.maxDurationS + 1) * bitrateKbps * 1000) / 8) * 3 + 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const result = await runTool(ffmpegPath, args, {
+    signal,
+    onStdout: (chunk) => {
+      total += chunk.length;
+      if (total > maxBytes) return false;
+      chunks.push(chunk);
+      return true;
+    },
+  });
+  if (result.stopped) throw tooLong(limits);
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.trim().slice(-2000);
+    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
+    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * The duration of an Ogg/Opus stream in seconds, from the granule position of its last page
+ * (48 kHz samples) less the pre-skip in its OpusHead; undefined when the pages do not parse.
+ */
+export function oggOpusDurationS(ogg: Uint8Array): number | undefined {
+  const bytes = Buffer.from(ogg.buffer, ogg.byteOffset, ogg.byteLength);
+  let offset = 0;
+  let preSkip: number | undefined;
+  let lastGranule: bigint | undefined;
+  while (offset + 27 <= bytes.length && bytes.toString('latin1', offset, offset + 4) === 'OggS') {
+    const segments = bytes[offset + 26] ?? 0;
+    const headerLength = 27 + segments;
+    if (offset + headerLength > bytes.length) return undefined;
+    let bodyLength = 0;
+    for (let i = 0; i < segments; i++) bodyLength += bytes[offset + 27 + i] ?? 0;
+    const body = offset + headerLength;
+    if (body + bodyLength > bytes.length) return undefined;
+    if (preSkip === undefined && bytes.toString('latin1', body, body + 8) === 'OpusHead') preSkip = bytes.readUInt16LE(body + 10);
+    const granule = bytes.readBigInt64LE(offset + 6);
+    if (granule >= 0n) lastGranule = granule;
+    offset = body + bodyLength;
+  }
+  if (offset !== bytes.length || preSkip === undefined || lastGranule === undefined) return undefined;
+  return Math.max(0, Number(lastGranule) - preSkip) / OPUS_SAMPLE_RATE_HZ;
+}
+
+function tooLong(limits: AudioLimits): AudioError {
+  const minutes = Math.round((limits.maxDurationS / 60) * 10) / 10;
+  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`);
+}
+
+/**
+ * Checks the size before any process starts and gives ffmpeg a private, extension-less path to
+ * the input (bytes are written to a file, as for decoding: an mp4 whose index follows its data
+ * needs a seekable input).
+ */
+async function stage(source: AudioSource, limits: AudioLimits): Promise<{ path: string; dir: string }> {
+  let target: string | undefined;
+  if (source instanceof Uint8Array) {
+    if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
+    if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
+  } else {
+    target = resolve(source.path);
+    const info = await stat(target);
+    if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: 'not a regular file' });
+    if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
+    if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'cratedigger-encode-'));
+  const path = join(dir, 'input');
+  try {
+    if (target === undefined) await writeFile(path, source as Uint8Array, { mode: 0o600 });
+    else await symlink(target, path);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { path, dir };
+}
+
+function tooLarge(limits: AudioLimits, bytes: number): AudioError {
+  const mib = Math.round((limits.maxInputBytes / 1024 / 1024) * 10) / 10;
+  return new AudioError('TOO_LARGE', `That file is too large: the limit is ${mib} MiB.`, {
+    detail: `${bytes} bytes > ${limits.maxInputBytes}`,
+  });
+}
