@@ -18,22 +18,42 @@ export interface HpssSignals {
  */
 export function harmonicMask(spec: Spectrogram, kernelSize = 31): Float32Array {
   const { magnitude, nFrames, nBins } = spec;
-  const scratch = medianScratch();
+  const size = magnitude.length;
+  if (scratch.byBin.length < size) scratch.byBin = new Float32Array(size);
+  if (scratch.filtered.length < size) scratch.filtered = new Float32Array(size);
+  const { byBin, filtered } = scratch;
   // the harmonic filter runs along time: filter contiguous rows of the bin-major transpose
-  const byBin = transpose(magnitude, nFrames, nBins, new Float32Array(magnitude.length));
-  const harmByBin = new Float32Array(magnitude.length);
-  medianFilterRows(byBin, harmByBin, nBins, nFrames, kernelSize, scratch);
-  const harm = transpose(harmByBin, nBins, nFrames, byBin);
-  const perc = harmByBin;
-  medianFilterRows(magnitude, perc, nFrames, nBins, kernelSize, scratch);
-  const mask = harm;
-  for (let i = 0; i < mask.length; i++) {
-    const h = harm[i]!;
-    const p = perc[i]!;
-    // librosa divides both by max(h, p) before squaring; in float64 that changes nothing
-    // representable in the float32 mask, and one division is cheaper than three
-    const h2 = h * h;
-    mask[i] = (h > p ? h : p) < FLOAT32_TINY ? 0.5 : h2 / (h2 + p * p);
+  transpose(magnitude, nFrames, nBins, byBin);
+  medianFilterRows(byBin, filtered, nBins, nFrames, kernelSize, scratch.median);
+  const perc = byBin;
+  medianFilterRows(magnitude, perc, nFrames, nBins, kernelSize, scratch.median);
+  return softMask(filtered, perc, nFrames, nBins, new Float32Array(size));
+}
+
+/** Scratch matrices of {@link harmonicMask}, kept between calls (they never leave it). */
+const scratch = { byBin: new Float32Array(0), filtered: new Float32Array(0), median: medianScratch() };
+
+/**
+ * mask = H^2 / (H^2 + P^2) (0.5 where max(H, P) is below float32's tiny) from a bin-major H and a
+ * frame-major P, written frame-major; the transpose of H is done in cache-sized tiles on the way.
+ * librosa divides both by max(H, P) before squaring; in float64 that changes nothing representable
+ * in the float32 mask, and one division is cheaper than three.
+ */
+function softMask(harmByBin: Float32Array, perc: Float32Array, nFrames: number, nBins: number, mask: Float32Array): Float32Array {
+  const tile = 32;
+  for (let t0 = 0; t0 < nFrames; t0 += tile) {
+    const t1 = Math.min(nFrames, t0 + tile);
+    for (let k0 = 0; k0 < nBins; k0 += tile) {
+      const k1 = Math.min(nBins, k0 + tile);
+      for (let t = t0; t < t1; t++) {
+        for (let k = k0; k < k1; k++) {
+          const h = harmByBin[k * nFrames + t]!;
+          const p = perc[t * nBins + k]!;
+          const h2 = h * h;
+          mask[t * nBins + k] = (h > p ? h : p) < FLOAT32_TINY ? 0.5 : h2 / (h2 + p * p);
+        }
+      }
+    }
   }
   return mask;
 }
@@ -60,11 +80,9 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
  */
 export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31): HpssSignals {
   const mask = harmonicMask(spec, kernelSize);
-  const { nFrames, nBins, nFft, hopLength } = spec;
+  const { nFrames, nFft, hopLength } = spec;
   const n = samples.length;
-  const outLength = hopLength * (nFrames - 1);
-  const fullLength = nFft + hopLength * (nFrames - 1);
-  const ola = new Float64Array(fullLength);
+  const limit = Math.min(n, hopLength * (nFrames - 1));
   const wss = windowSumSquare(nFft, hopLength, nFrames);
   const window = periodicHann(nFft);
   const fft = fftOf(nFft);
@@ -72,23 +90,34 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   const z = fft.createComplexArray() as number[];
   const x = fft.createComplexArray() as number[];
   const half = nFft >> 1;
-  for (let t = 0; t < nFrames; t += 2) {
-    const pair = t + 1 < nFrames;
-    fillPacked(z, spec, mask, t, pair ? t + 1 : -1, nBins, nFft);
-    fft.inverseTransform(x, z);
-    for (let j = 0; j < nFft; j++) {
-      const w = window[j]!;
-      ola[t * hopLength + j]! += w * Math.fround(x[2 * j]!);
-    }
-    if (pair) for (let j = 0; j < nFft; j++) ola[(t + 1) * hopLength + j]! += window[j]! * Math.fround(x[2 * j + 1]!);
-  }
   const harmonic = new Float32Array(n);
   const percussive = new Float32Array(n);
-  for (let i = 0; i < outLength && i < n; i++) {
-    const s = wss[i + half]!;
-    const h = s > FLOAT32_TINY ? ola[i + half]! / s : ola[i + half]!;
-    harmonic[i] = h;
-    percussive[i] = samples[i]! - h;
+  // Overlap-add streamed through one frame's span (it stays in L1): acc[j] is position t hop + j.
+  // Once frame t is in, no later frame reaches its first hop positions, so they are final.
+  const acc = new Float64Array(nFft);
+  const addFrame = (t: number, part: 0 | 1): void => {
+    for (let j = 0; j < nFft; j++) acc[j]! += window[j]! * Math.fround(x[2 * j + part]!);
+    const base = t * hopLength;
+    const count = t === nFrames - 1 ? nFft : hopLength;
+    // position base + j is output sample base + j - half (trimmed by half, zero from `limit` on)
+    const from = Math.max(0, half - base);
+    const to = Math.min(count, limit + half - base);
+    for (let j = from; j < to; j++) {
+      const s = wss[base + j]!;
+      const h = s > FLOAT32_TINY ? acc[j]! / s : acc[j]!;
+      const i = base + j - half;
+      harmonic[i] = h;
+      percussive[i] = samples[i]! - h;
+    }
+    acc.copyWithin(0, hopLength);
+    acc.fill(0, nFft - hopLength);
+  };
+  for (let t = 0; t < nFrames; t += 2) {
+    const pair = t + 1 < nFrames;
+    fillPacked(z, spec, mask, t, pair);
+    fft.inverseTransform(x, z);
+    addFrame(t, 0);
+    if (pair) addFrame(t + 1, 1);
   }
   return { harmonic, percussive };
 }
@@ -106,32 +135,31 @@ function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Floa
   return wss;
 }
 
-/** Packs the masked spectra of frames `a` and `b` (or none when -1) as one Hermitian-completed complex spectrum a + i b. */
-function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: number, b: number, nBins: number, nFft: number): void {
-  const { re, im } = spec;
+/**
+ * Packs the masked spectra of frames `a` and `b` as one Hermitian-completed complex spectrum
+ * a + i b (b all zero when `hasB` is false). irfft ignores the imaginary parts of the DC and
+ * Nyquist bins, so they are dropped. Products are rounded to float32 as librosa's complex64 ones.
+ */
+function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: number, hasB: boolean): void {
+  const { re, im, nBins, nFft } = spec;
   const baseA = a * nBins;
-  const baseB = b * nBins;
-  for (let k = 0; k < nBins; k++) {
+  const baseB = hasB ? baseA + nBins : baseA;
+  const keepB = hasB ? 1 : 0;
+  const last = nBins - 1;
+  z[0] = Math.fround(re[baseA]! * mask[baseA]!);
+  z[1] = keepB * Math.fround(re[baseB]! * mask[baseB]!);
+  z[2 * last] = Math.fround(re[baseA + last]! * mask[baseA + last]!);
+  z[2 * last + 1] = keepB * Math.fround(re[baseB + last]! * mask[baseB + last]!);
+  for (let k = 1; k < last; k++) {
     const ma = mask[baseA + k]!;
     const ar = Math.fround(re[baseA + k]! * ma);
-    let ai = Math.fround(im[baseA + k]! * ma);
-    let br = 0;
-    let bi = 0;
-    if (b >= 0) {
-      const mb = mask[baseB + k]!;
-      br = Math.fround(re[baseB + k]! * mb);
-      bi = Math.fround(im[baseB + k]! * mb);
-    }
-    // irfft ignores the imaginary parts of the DC and Nyquist bins
-    if (k === 0 || k === nBins - 1) {
-      ai = 0;
-      bi = 0;
-    }
+    const ai = Math.fround(im[baseA + k]! * ma);
+    const mb = keepB * mask[baseB + k]!;
+    const br = Math.fround(re[baseB + k]! * mb);
+    const bi = Math.fround(im[baseB + k]! * mb);
     z[2 * k] = ar - bi;
     z[2 * k + 1] = ai + br;
-    if (k > 0 && k < nBins - 1) {
-      z[2 * (nFft - k)] = ar + bi;
-      z[2 * (nFft - k) + 1] = br - ai;
-    }
+    z[2 * (nFft - k)] = ar + bi;
+    z[2 * (nFft - k) + 1] = br - ai;
   }
 }

@@ -75,30 +75,52 @@ export function meanTempogram(onset: Float64Array, winLength: number): Float64Ar
   while (size < 2 * winLength) size *= 2;
   const fft = fftOf(size);
   const window = periodicHann(winLength);
-  const frame = new Float64Array(size);
-  // fft.js runs faster writing into its own plain-array buffers than into typed arrays
+  // Two frames per complex transform (a + i b), twice: fft.js's complex transform of two frames
+  // costs less than two of its real transforms. fft.js runs faster on its own plain arrays.
+  const pair = fft.createComplexArray() as number[];
+  pair.fill(0);
   const spectrum = fft.createComplexArray() as number[];
-  const powerSpectrum = new Float64Array(size);
+  const powers = fft.createComplexArray() as number[];
   const acf = fft.createComplexArray() as number[];
   const sum = new Float64Array(winLength);
-  for (let t = 0; t < n; t++) {
-    for (let j = 0; j < winLength; j++) frame[j] = padded[t + j]! * window[j]!;
-    fft.realTransform(spectrum, frame);
-    for (let k = 0; k <= size >> 1; k++) {
-      const re = spectrum[2 * k]!;
-      const im = spectrum[2 * k + 1]!;
-      const p = re * re + im * im;
-      powerSpectrum[k] = p;
-      if (k > 0) powerSpectrum[size - k] = p;
+  for (let t = 0; t < n; t += 2) {
+    const hasB = t + 1 < n;
+    for (let j = 0; j < winLength; j++) {
+      pair[2 * j] = padded[t + j]! * window[j]!;
+      pair[2 * j + 1] = hasB ? padded[t + 1 + j]! * window[j]! : 0;
     }
-    // the power spectrum is real and even, so its forward transform is N times the inverse:
-    // the autocorrelation up to a factor that the per-frame normalisation cancels
-    fft.realTransform(acf, powerSpectrum);
-    let max = 0;
-    for (let lag = 0; lag < winLength; lag++) if (Math.abs(acf[2 * lag]!) > max) max = Math.abs(acf[2 * lag]!);
-    if (max < 1.1754943508222875e-38) continue;
-    for (let lag = 0; lag < winLength; lag++) sum[lag]! += acf[2 * lag]! / max;
+    fft.transform(spectrum, pair);
+    // |A[k]|^2 and |B[k]|^2 from Z = A + i B: A[k] = (Z[k] + conj Z[-k]) / 2, B[k] = (Z[k] - conj Z[-k]) / 2i
+    for (let k = 0; k < size; k++) {
+      const m = (size - k) & (size - 1);
+      const zr = spectrum[2 * k]!;
+      const zi = spectrum[2 * k + 1]!;
+      const wr = spectrum[2 * m]!;
+      const wi = spectrum[2 * m + 1]!;
+      const ar = 0.5 * (zr + wr);
+      const ai = 0.5 * (zi - wi);
+      const br = 0.5 * (zi + wi);
+      const bi = 0.5 * (wr - zr);
+      powers[2 * k] = ar * ar + ai * ai;
+      powers[2 * k + 1] = br * br + bi * bi;
+    }
+    // each power spectrum is real and even, so its transform is real: N times its autocorrelation
+    // (a factor that the per-frame normalisation cancels), A's in the real parts, B's in the imaginary
+    fft.transform(acf, powers);
+    accumulateNormalised(acf, 0, winLength, sum);
+    if (hasB) accumulateNormalised(acf, 1, winLength, sum);
   }
   for (let lag = 0; lag < winLength; lag++) sum[lag]! /= n;
   return sum;
+}
+
+/** Adds `acf[2 lag + part] / max |acf|` for lags below winLength to `sum` (nothing for an all-zero frame). */
+function accumulateNormalised(acf: number[], part: number, winLength: number, sum: Float64Array): void {
+  let max = 0;
+  for (let lag = 0; lag < winLength; lag++) {
+    const v = Math.abs(acf[2 * lag + part]!);
+    if (v > max) max = v;
+  }
+  if (max < 1.1754943508222875e-38) return;
+  for (let lag = 0; lag < winLength; lag++) sum[lag]! += acf[2 * lag + part]! / max;
 }
