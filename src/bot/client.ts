@@ -1,0 +1,28 @@
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type { Logger } from 'pino';
+
+/**
+ * The bot's discord.js client: guilds, messages (MessageContent, for the attachments of
+ * auto-classified and imported messages) and reactions, with the partials that let reactions on
+ * messages from before a restart arrive. `apiUrl` points REST at another Discord (the tests' fake).
+ */
+export function createClient(logger: Logger, apiUrl?: string): Client {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent],
+    partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
+    allowedMentions: { parse: [] },
+    ...(apiUrl !== undefined && { rest: { api: apiUrl } }),
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ detail: message }, 'discord client warning'));
+  client.on(Events.ShardError, (error, shardId) => logger.error({ err: error, shardId }, 'gateway error'));
+  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
+  return client;
+}
+
+/** Logs in and resolves once the client is ready (the listener is attached before login). */
+export async function loginAndWait(client: Client, token: string): Promise<Client<true>> {
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  await client.login(token);
+  return ready;
+}

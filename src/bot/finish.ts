@@ -1,0 +1,66 @@
+import type { Message } from 'discord.js';
+import type { ClassifyJobResult } from '../jobs/schemas.js';
+import type { PendingRequest, StoredTrack } from '../store/types.js';
+import type { AnswerTarget } from './answer.js';
+import { titleFromFileName } from './audio-attachments.js';
+import type { Deps } from './deps.js';
+import { VOTES, trackMessage } from './track-embed.js';
+
+/** The library entry for a job's result, for the server and member of `request`. */
+export function toStoredTrack(request: PendingRequest, result: ClassifyJobResult, audioBytes: number, now = new Date()): StoredTrack {
+  const { tags, analysis } = result;
+  return {
+    id: result.hash,
+    guildId: request.guildId,
+    title: (tags.title?.trim() || titleFromFileName(request.fileName)).slice(0, 256),
+    ...(tags.artist?.trim() && { artist: tags.artist.trim() }),
+    ...(tags.album?.trim() && { album: tags.album.trim() }),
+    fileName: request.fileName,
+    uploaderId: request.userId,
+    ...(request.messageUrl !== undefined && { messageUrl: request.messageUrl }),
+    durationS: analysis.durationS,
+    tempoBpm: analysis.tempoBpm,
+    analysis,
+    modelVersion: result.modelVersion,
+    audioBytes,
+    addedAt: now.toISOString(),
+  };
+}
+
+/** Adds 👍 and 👎 to a track message and indexes it, so that reactions map to the track. */
+async function publish(message: Message, track: StoredTrack, deps: Deps): Promise<void> {
+  await deps.stores.trackMessages.put({ guildId: track.guildId, channelId: message.channelId, messageId: message.id, trackId: track.id });
+  await message.react(VOTES.up);
+  await message.react(VOTES.down);
+}
+
+/**
+ * Shows a stored track on `target` (a repeat upload, or a request finished before a restart),
+ * with its spectrogram when kept.
+ */
+export async function showStoredTrack(track: StoredTrack, target: AnswerTarget, deps: Deps, options: { channelId: string; note?: string }): Promise<void> {
+  const png = await deps.stores.images.get(track.id);
+  const message = await target.final(trackMessage(track, png, options.note));
+  if (message) await publish(message, track, deps);
+}
+
+/**
+ * Stores a job's result in the server's library (track, compact copy within the quota,
+ * spectrogram), shows it with the vote reactions, and deletes the pending request. Safe to run
+ * again after a crash at any step: a track already stored is shown as stored.
+ */
+export async function finishRequest(request: PendingRequest, result: ClassifyJobResult, target: AnswerTarget, deps: Deps): Promise<void> {
+  let track = await deps.stores.tracks.get(request.guildId, result.hash);
+  let note: string | undefined;
+  const png = Buffer.from(result.spectrogramPngBase64, 'base64');
+  if (!track) {
+    const copy = Buffer.from(result.audioCopy.base64, 'base64');
+    const kept = await deps.stores.audio.put(request.guildId, result.hash, copy);
+    if (!kept) note = '⚠️ This server\'s audio storage is full, so I kept the analysis but no copy of the audio.';
+    await deps.stores.images.put(result.hash, png);
+    track = (await deps.stores.tracks.upsert(toStoredTrack(request, result, kept ? copy.length : 0))).track;
+  }
+  const message = await target.final(trackMessage(track, png, note));
+  if (message) await publish(message, track, deps);
+  await deps.stores.pending.delete(request.guildId, request.id);
+}

@@ -1,0 +1,95 @@
+/**
+ * The bot process (composition root): configuration, logger, Redis, stores, queues, optional
+ * in-process workers, the Discord client and its handlers. `npm start` runs it; the only secret
+ * it needs is DISCORD_TOKEN (see `.env.example`).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { COMMANDS } from '../commands/index.js';
+import { startWorkers } from '../workers/run.js';
+import { downloadAttachment } from './audio/download.js';
+import { createClient, loginAndWait } from './bot/client.js';
+import type { Deps } from './bot/deps.js';
+import { ImageFiles } from './bot/image-files.js';
+import { afterReady, installHandlers } from './bot/start.js';
+import { ConfigError, configFromProcess, type AppConfig } from './config.js';
+import { createLogger, type Logger } from './infra/logger.js';
+import { connectRedis } from './infra/redis.js';
+import { createJobQueues } from './jobs/queues.js';
+import { openStores } from './store/index.js';
+
+const MODEL_METADATA = resolve(import.meta.dirname, '../models/genre/metadata.json');
+
+/** The shipped model's version, read as JSON (the bot never loads tfjs). */
+function modelVersion(): string {
+  return z.object({ modelVersion: z.string().min(1) }).parse(JSON.parse(readFileSync(MODEL_METADATA, 'utf8'))).modelVersion;
+}
+
+type Closer = readonly [name: string, close: () => Promise<unknown>];
+
+/** Closes everything in order (workers before queues, the client before the stores), logging failures. */
+async function shutDown(closers: readonly Closer[], logger: Logger): Promise<void> {
+  for (const [name, close] of closers) {
+    await close().catch((error: unknown) => logger.error({ err: error, name }, 'close failed'));
+  }
+}
+
+/** Starts everything; `closers` receives what to close, in order, as soon as it exists. */
+async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promise<void> {
+  const redis = await connectRedis(config, logger);
+  const stores = await openStores(config.dataDir, { logger, audioQuotaBytesPerGuild: config.audioQuotaBytes });
+  const queues = createJobQueues({ connection: redis.connection, ...(config.queuePrefix !== undefined && { prefix: config.queuePrefix }) }, (error, source) => logger.error({ err: error, source }, 'queue error'));
+  if (config.startWorkers > 0) {
+    const workers = await startWorkers(config, logger, redis.connection);
+    closers.push(['workers', () => workers.close()]);
+  }
+  const client = createClient(logger, config.discordApiUrl);
+  closers.unshift(['discord', () => client.destroy()]);
+  closers.push(['queues', () => queues.close()], ['stores', () => stores.close()], ['redis', () => redis.stop()]);
+  const deps: Deps = {
+    // Handlers run only once the client is ready.
+    client: client as Deps['client'],
+    logger,
+    settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion() },
+    stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
+    jobs: { classify: queues.classify, classifyEvents: queues.events.classify },
+    download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
+  };
+  installHandlers(deps, COMMANDS);
+  const ready = await loginAndWait(client, config.discordToken ?? '');
+  logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'logged in');
+  await afterReady(deps, COMMANDS, config.devGuildId);
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = configFromProcess('bot');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel, base: { service: 'bot' }, secrets: [config.discordToken] });
+  const closers: Closer[] = [];
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void shutDown(closers, logger).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+  try {
+    await run(config, logger, closers);
+  } catch (error) {
+    logger.fatal({ err: error }, 'the bot could not start');
+    await shutDown(closers, logger);
+    process.exit(1);
+  }
+}
+
+await main();
