@@ -46,6 +46,7 @@ const model = GenreModel.fromModel(runtime, trained.model, {
   trainConfig: { ...cfg },
   training: { sources: [opts.table], rows: train.length, perClass: [], backend: runtime.backend, durationS: 0 },
   validation: {},
+  // In memory only: no files were written, so there is no size or checksum to record.
   files: { weightsBytes: 1, weightsSha256: '0'.repeat(64) },
 });
 
