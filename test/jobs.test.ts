@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decode as decodePng } from 'fast-png';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudio } from '../src/audio/index.js';
+import { createLogger } from '../src/infra/logger.js';
+import { JobFailure } from '../src/jobs/failure.js';
+import { enqueueClassify, waitForClassify } from '../src/jobs/producer.js';
+import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
+import type { ClassifyProgress } from '../src/jobs/schemas.js';
+import { GENRES } from '../src/ml/genres.js';
+import { startWorkers, type RunningWorkers } from '../workers/run.js';
+import { childExecArgv } from '../workers/sandbox.js';
+import { PARITY_DIR } from './gtzan.js';
+import { startTestRedis, uniquePrefix, type TestRedis } from './redis.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const clip = (name: string): Uint8Array => new Uint8Array(readFileSync(join(PARITY_DIR, name)));
+const logger = createLogger({ level: 'warn', base: { service: 'test' } });
+
+let redis: TestRedis;
+let prefix: string;
+let queues: JobQueues;
+let running: RunningWorkers | undefined;
+const processes: ChildProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(async () => {
+  for (const child of processes.splice(0)) killGroup(child);
+  await running?.close();
+  running = undefined;
+  await queues.close();
+});
+
+async function setUp(withWorkers: boolean): Promise<void> {
+  prefix = uniquePrefix('jobs');
+  queues = createJobQueues({ connection: redis.connection, prefix }, (error, source) => logger.error({ err: error, source }));
+  if (withWorkers) running = await startWorkers({ workerConcurrency: 1, queuePrefix: prefix }, logger, redis.connection);
+}
+
+/** SIGKILL to a worker process and its sandbox children (its process group). */
+function killGroup(child: ChildProcess): void {
+  if (child.pid !== undefined && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+}
+
+/** True while any process of the group `pgid` lives. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `npm run worker` as a separate process group (so that SIGKILL takes its sandbox children too). */
+function spawnWorkerProcess(): ChildProcess {
+  const child = spawn(process.execPath, [...childExecArgv([]), join(ROOT, 'workers/main.ts')], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, JOB_LOCK_MS: '1000', LOG_LEVEL: 'warn' },
+  });
+  processes.push(child);
+  return child;
+}
+
+describe('classify through Redis and a sandboxed worker', () => {
+  it('classifies a real clip end to end, reporting progress', async () => {
+    await setUp(true);
+    const bytes = clip('jazz.00001.wav');
+    const { jobId, existing } = await enqueueClassify(queues.classify, bytes, 'jazz.00001.wav');
+    expect(existing).toBe(false);
+    const stages: ClassifyProgress['stage'][] = [];
+    const result = await waitForClassify(queues.classify, queues.events.classify, jobId, { onProgress: (p) => stages.push(p.stage) });
+    expect(result.hash).toBe(jobId);
+    expect(result.analysis.genres.map((g) => g.genre).sort()).toEqual([...GENRES].sort());
+    expect(result.analysis.genres.reduce((sum, g) => sum + g.probability, 0)).toBeCloseTo(1, 4);
+    expect(result.analysis.durationS).toBeCloseTo(30, 0);
+    const norm = Math.hypot(...result.analysis.embedding);
+    expect(norm).toBeCloseTo(1, 3);
+    const png = decodePng(Buffer.from(result.spectrogramPngBase64, 'base64'));
+    expect(png.width).toBeGreaterThan(200);
+    const copy = await decodeAudio(new Uint8Array(Buffer.from(result.audioCopy.base64, 'base64')));
+    expect(copy.codec).toBe('opus');
+    expect(copy.durationS).toBeCloseTo(30, 0);
+    expect(stages).toEqual(['decoding', 'analysing', 'rendering', 'encoding']);
+  });
+
+  it('the same bytes enqueued twice make one job and one analysis', async () => {
+    await setUp(true);
+    let completed = 0;
+    for (const worker of running?.workers ?? []) worker.on('completed', () => completed++);
+    const bytes = clip('rock.00000.wav');
+    const [a, b] = await Promise.all([enqueueClassify(queues.classify, bytes, 'a.wav'), enqueueClassify(queues.classify, bytes, 'b.wav')]);
+    expect(a.jobId).toBe(b.jobId);
+    const first = await waitForClassify(queues.classify, queues.events.classify, a.jobId);
+    const again = await enqueueClassify(queues.classify, bytes, 'c.wav');
+    expect(again.existing).toBe(true);
+    expect(await waitForClassify(queues.classify, queues.events.classify, again.jobId)).toEqual(first);
+    expect(completed).toBe(1);
+    expect(await queues.classify.getJobCounts('completed', 'waiting', 'active', 'failed')).toEqual({ completed: 1, waiting: 0, active: 0, failed: 0 });
+  });
+
+  it('a text file fails at once with NOT_AUDIO and is not retried', async () => {
+    await setUp(true);
+    const text = new TextEncoder().encode('These are my notes, not a song.\n'.repeat(50));
+    const { jobId } = await enqueueClassify(queues.classify, text, 'notes.mp3');
+    const failure = await waitForClassify(queues.classify, queues.events.classify, jobId).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JobFailure);
+    expect(failure).toMatchObject({ code: 'NOT_AUDIO', final: true });
+    const job = await queues.classify.getJob(jobId);
+    expect(job?.attemptsMade).toBe(1);
+    expect(await job?.getState()).toBe('failed');
+  });
+});
+
+describe('worker processes', () => {
+  it('a worker killed mid-job: the job completes on the next worker', async () => {
+    await setUp(false);
+    const first = spawnWorkerProcess();
+    const { jobId } = await enqueueClassify(queues.classify, clip('country.00000.wav'), 'country.wav');
+    const midJob = new Promise<void>((done) => {
+      const listener = ({ jobId: id, data }: { jobId: string; data: unknown }): void => {
+        if (id === jobId && (data as ClassifyProgress).stage === 'analysing') {
+          queues.events.classify.off('progress', listener);
+          done();
+        }
+      };
+      queues.events.classify.on('progress', listener);
+    });
+    await midJob;
+    // The worker process alone, as the OOM killer would: its sandbox child must notice and leave.
+    const killed = new Promise((done) => first.once('exit', done));
+    first.kill('SIGKILL');
+    await killed;
+    expect(await queues.classify.getJobState(jobId)).toBe('active');
+    spawnWorkerProcess();
+    const result = await waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 });
+    expect(result.hash).toBe(jobId);
+    expect(result.analysis.genres).toHaveLength(GENRES.length);
+    expect(groupAlive(first.pid!)).toBe(false);
+  });
+});
