@@ -2,6 +2,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import type Keyv from 'keyv';
 import type { DeserializedData } from 'keyv';
 import type { z } from 'zod';
+import { InFlight } from './in-flight.js';
 
 /** Where a record that could not be trusted was found, and why (no values: they may hold tokens). */
 export interface BadRecord {
@@ -54,6 +55,7 @@ export class Collection<T> {
     private readonly keyv: Keyv,
     private readonly schema: z.ZodType<T>,
     private readonly onBadRecord: BadRecordReporter,
+    private readonly inFlight: InFlight = new InFlight(),
   ) {
     if (!keyv.namespace) throw new Error('A store collection needs a Keyv namespace');
     this.namespace = keyv.namespace;
@@ -61,27 +63,27 @@ export class Collection<T> {
 
   /** The record at `key`, or undefined when absent or invalid (reported). */
   async get(key: string): Promise<T | undefined> {
-    const raw: unknown = await this.keyv.get(key);
+    const raw: unknown = await this.inFlight.run(() => this.keyv.get(key));
     return raw === undefined ? undefined : this.check(key, raw);
   }
 
   /** The records at `keys`, in order (undefined where absent or invalid). */
   async getMany(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
-    const raws: unknown[] = await this.keyv.getMany<unknown>([...keys]);
+    const raws: unknown[] = await this.inFlight.run(() => this.keyv.getMany<unknown>([...keys]));
     return keys.map((key, i) => (raws[i] === undefined ? undefined : this.check(key, raws[i])));
   }
 
   /** Validates and writes `value`; returns it as stored (schema defaults applied). */
   async set(key: string, value: T): Promise<T> {
     const parsed = this.schema.parse(value);
-    await this.keyv.set(key, parsed);
+    await this.inFlight.run(() => this.keyv.set(key, parsed));
     return parsed;
   }
 
   /** Deletes `key`; true when it existed. */
   delete(key: string): Promise<boolean> {
-    return this.keyv.delete(key);
+    return this.inFlight.run(() => this.keyv.delete(key));
   }
 
   /** Valid records whose key starts with `prefix` (e.g. "<guildId>:"), in key order; bad ones reported. */
@@ -109,7 +111,7 @@ export class Collection<T> {
   /** Deletes the given keys; returns how many there were. */
   async deleteKeys(keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    await this.keyv.deleteMany([...keys]);
+    await this.inFlight.run(() => this.keyv.deleteMany([...keys]));
     return keys.length;
   }
 
@@ -136,7 +138,7 @@ export class Collection<T> {
     const fullPrefix = `${this.namespace}:${prefix}`;
     const strip = (fullKey: string): string => fullKey.slice(this.namespace.length + 1);
     if (store instanceof KeyvSqlite) {
-      for await (const [key, value] of scanSqlite(store, fullPrefix)) yield [strip(key), value];
+      for await (const [key, value] of scanSqlite(store, fullPrefix, this.inFlight)) yield [strip(key), value];
     } else if (store instanceof Map) {
       // Keyv's in-memory store, for callers that want no file.
       const rows = [...(store as Map<string, unknown>)].filter(([key]) => key.startsWith(fullPrefix));
@@ -154,18 +156,15 @@ export class Collection<T> {
  * other servers' rows, and deletions between pages skip nothing. (The adapter's own iterator
  * uses a case-insensitive `LIKE` with `OFFSET`, which scans the whole table.)
  */
-async function* scanSqlite(store: KeyvSqlite, prefix: string): AsyncGenerator<[string, string]> {
+async function* scanSqlite(store: KeyvSqlite, prefix: string, inFlight: InFlight): AsyncGenerator<[string, string]> {
   const table = store.opts.table ?? 'keyv';
   const end = prefixEnd(prefix);
   let after = prefix;
   let inclusive = true;
   for (;;) {
-    const rows = (await store.query(
-      rangeScanSql(table, inclusive),
-      after,
-      end,
-      SCAN_PAGE_ROWS,
-    )) as { key: string; value: string }[];
+    const start = after;
+    const sql = rangeScanSql(table, inclusive);
+    const rows = (await inFlight.run(() => store.query(sql, start, end, SCAN_PAGE_ROWS))) as { key: string; value: string }[];
     for (const row of rows) yield [row.key, row.value];
     const last = rows.at(-1);
     if (rows.length < SCAN_PAGE_ROWS || last === undefined) return;

@@ -169,3 +169,17 @@ describe('openStores', () => {
     expect((await stores.tracks.list(GUILD_A)).total).toBe(0);
   });
 });
+
+describe('Stores.close', () => {
+  it('lets writes already started land, even unawaited ones, and refuses later ones', async () => {
+    const stores = await data.open();
+    const writes = Array.from({ length: 50 }, (_, i) => stores.tracks.upsert(makeTrack(GUILD_A, `late ${i}`)));
+    const feedback = stores.feedback.set(reaction(GUILD_A, USER_1, '1', hashOf('late 0'), 1, AT));
+    await stores.close();
+    await Promise.all([...writes, feedback]);
+    await expect(stores.tracks.get(GUILD_A, hashOf('late 0'))).rejects.toThrow('The store is closed');
+    const reopened = await data.open();
+    expect((await reopened.tracks.list(GUILD_A)).total).toBe(50);
+    expect(await reopened.feedback.listByGuild(GUILD_A)).toHaveLength(1);
+  });
+});

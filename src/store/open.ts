@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { AudioCopyStore, DEFAULT_AUDIO_QUOTA_BYTES } from './audio-copy-store.js';
 import { Collection, deserializeRecord, serializeRecord, type BadRecord } from './collection.js';
 import { FeedbackRepository } from './feedback-repository.js';
+import { InFlight } from './in-flight.js';
 import { LabelRepository } from './label-repository.js';
 import { PendingRequests } from './pending-requests.js';
 import { SettingsRepository } from './settings-repository.js';
@@ -56,7 +57,10 @@ export interface Stores {
   audio: AudioCopyStore;
   /** Deletes everything kept about one server (records and audio copies), e.g. when the bot leaves it. */
   forgetGuild(guildId: string): Promise<void>;
-  /** Closes the database; pending writes finish first. The stores must not be used afterwards. */
+  /**
+   * Closes the database once every operation already started has settled (even one whose
+   * promise nobody awaited); later calls reject with "The store is closed". Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -79,7 +83,7 @@ export async function openStores(dataDir: string, options: OpenStoresOptions = {
 
   const reported = new WeakSet<object>();
   const onBadRecord = (record: BadRecord): void => logger.warn({ ...record }, 'Skipped an invalid stored record');
-  const keyvs: Keyv[] = [];
+  const inFlight = new InFlight();
   const collection = <T>(namespace: string, schema: z.ZodType<T>): Collection<T> => {
     const keyv = new Keyv({
       store: adapter,
@@ -96,8 +100,7 @@ export async function openStores(dataDir: string, options: OpenStoresOptions = {
       }
       logger.error({ err: error, namespace }, 'Store error');
     });
-    keyvs.push(keyv);
-    return new Collection(keyv, schema, onBadRecord);
+    return new Collection(keyv, schema, onBadRecord, inFlight);
   };
 
   const audio = new AudioCopyStore(join(root, AUDIO_DIR), options.audioQuotaBytesPerGuild ?? DEFAULT_AUDIO_QUOTA_BYTES);
@@ -135,7 +138,7 @@ export async function openStores(dataDir: string, options: OpenStoresOptions = {
       await audio.removeGuild(guildId);
     },
     close() {
-      closing ??= adapter.disconnect();
+      closing ??= inFlight.close().then(() => adapter.disconnect());
       return closing;
     },
   };
