@@ -176,6 +176,7 @@ describe('downloadAttachment', () => {
       'https://cdn.discordapp.com.evil.example/a.mp3',
       'https://evil.cdn.discordapp.com/a.mp3',
       'https://169.254.169.254/latest/meta-data',
+      'https://cdn.discordapp.com:8443/a.mp3', // a listed host, on a port it does not name
       'not a url',
     ];
     for (const url of refused) {

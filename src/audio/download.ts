@@ -34,8 +34,9 @@ export class DownloadError extends Error {
 export interface DownloadOptions {
   /**
    * Hosts that may be downloaded from, each `host` or `host:port` (case-insensitive, exact match:
-   * no sub-domains). Only https is used, except for a listed loopback host (`127.0.0.1`,
-   * `localhost`, `[::1]`: tests and local fakes), which may also be reached over plain http.
+   * no sub-domains). Only https is used, on port 443 unless the entry names a port. A listed
+   * loopback host (`127.0.0.1`, `localhost`, `[::1]`: tests and local fakes) may also be reached
+   * over plain http, and on any port when its entry names none (test servers take ephemeral ports).
    */
   allowedHosts: readonly string[];
   /** Largest body accepted, in bytes; more is `TOO_LARGE`, checked before and while reading. */
@@ -147,7 +148,9 @@ function checkUrl(text: string, allowed: readonly AllowedHost[], base?: URL): UR
   if (!https && !loopbackHttp) throw new DownloadError('URL_REFUSED', REFUSED, `scheme ${url.protocol}`);
   if (url.username || url.password) throw new DownloadError('URL_REFUSED', REFUSED, 'credentials in URL');
   const port = url.port || (https ? '443' : '80');
-  if (!allowed.some((host) => host.hostname === url.hostname && (host.port === undefined || host.port === port))) {
+  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  const portAllowed = (host: AllowedHost): boolean => (host.port === undefined ? loopback || port === '443' : host.port === port);
+  if (!allowed.some((host) => host.hostname === url.hostname && portAllowed(host))) {
     throw new DownloadError('URL_REFUSED', REFUSED, `host ${url.host} not allowed${base ? ' (redirect)' : ''}`);
   }
   return url;
