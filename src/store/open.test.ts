@@ -1,3 +1,4 @@
+import { KeyvSqlite } from '@keyv/sqlite';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -167,6 +168,27 @@ describe('openStores', () => {
     await expect(stores.tracks.upsert({ ...makeTrack(GUILD_A, 'bad'), durationS: -3 })).rejects.toThrow();
     await expect(stores.feedback.set({ ...reaction(GUILD_A, USER_2, '1', hashOf('x'), 1, AT), weight: 2 })).rejects.toThrow();
     expect((await stores.tracks.list(GUILD_A)).total).toBe(0);
+  });
+});
+
+describe('store errors', () => {
+  it('reach the caller and the logger, instead of passing for a missing record', async () => {
+    const stores = await data.open({ busyTimeoutMs: 50 });
+    await stores.tracks.upsert(makeTrack(GUILD_A, 'before'));
+    // Another process holds the write lock past our busy timeout.
+    const other = new KeyvSqlite({ uri: `sqlite://${join(data.dir, DATABASE_FILE)}` });
+    await other.query('BEGIN EXCLUSIVE');
+    try {
+      await expect(stores.tracks.upsert(makeTrack(GUILD_A, 'blocked'))).rejects.toThrow(/SQLITE_BUSY/);
+    } finally {
+      await other.query('ROLLBACK');
+      await other.disconnect();
+    }
+    const errors = data.logger.entries.filter((entry) => entry.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ message: 'Store error', details: { namespace: 'tracks' } });
+    await stores.tracks.upsert(makeTrack(GUILD_A, 'after'));
+    expect((await stores.tracks.list(GUILD_A)).total).toBe(2);
   });
 });
 
