@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { COMMANDS } from '../commands/index.js';
-import { startWorkers } from '../workers/run.js';
+import { startWorkersBesideBot } from '../workers/run.js';
 import { downloadAttachment } from './audio/download.js';
 import { createClient, loginAndWait } from './bot/client.js';
 import type { Deps } from './bot/deps.js';
@@ -40,10 +40,8 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
   const redis = await connectRedis(config, logger);
   const stores = await openStores(config.dataDir, { logger, audioQuotaBytesPerGuild: config.audioQuotaBytes });
   const queues = createJobQueues({ connection: redis.connection, ...(config.queuePrefix !== undefined && { prefix: config.queuePrefix }) }, (error, source) => logger.error({ err: error, source }, 'queue error'));
-  if (config.startWorkers > 0) {
-    const workers = await startWorkers(config, logger, redis.connection);
-    closers.push(['workers', () => workers.close()]);
-  }
+  const workers = await startWorkersBesideBot(config, logger, redis.connection);
+  if (workers) closers.push(['workers', () => workers.close()]);
   const client = createClient(logger, config.discordApiUrl);
   closers.unshift(['discord', () => client.destroy()]);
   closers.push(['queues', () => queues.close()], ['stores', () => stores.close()], ['redis', () => redis.stop()]);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStores } from '../../src/store/index.js';
+import type { ChildRun } from './harness.js';
+import { World, excerpt, fullClip } from './harness.js';
+import { ANSWER_MS, at, classify, command, isTrackMessage, text } from './members.js';
+
+/**
+ * The bot process is killed with SIGKILL (with its in-process worker) in the middle of a
+ * classification and started again: the answer still comes, reactions on messages from before
+ * the restart are recorded, and the SQLite store holds everything once the bot has stopped.
+ */
+let world: World;
+
+beforeAll(async () => {
+  world = await World.start();
+}, 30_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+const votes = (bot: ChildRun): number => bot.lines.filter((l) => l.msg === 'vote recorded').length;
+
+describe('a bot killed and restarted', () => {
+  it('loses no track, no pending answer and no reaction', async () => {
+    const fake = world.fake;
+    const where = at(fake, 0, 'bob');
+    const { carol, alice } = fake.defaults.users;
+    let bot = await world.startBot();
+    const first = await classify(fake, where, { filename: 'blues.flac', data: excerpt('blues', 10), contentType: 'audio/flac' });
+    expect(isTrackMessage(first.answer)).toBe(true);
+    fake.react(carol, where.channelId, first.answer.id, '👍');
+    await bot.waitForLog('vote recorded', 10_000);
+
+    // Killed between the deferral and the answer: the request is pending, the job is queued.
+    const mark = bot.mark();
+    const run = fake.runSlashCommand({ ...where, name: 'classify', options: { file: { filename: 'country.flac', data: fullClip('country', 10), contentType: 'audio/flac' } } });
+    await bot.waitForLog('classify job enqueued', 20_000, undefined, mark);
+    await bot.kill('SIGKILL');
+    expect(run.original()?.embeds ?? []).toHaveLength(0);
+
+    bot = await world.startBot();
+    const second = await run.response(isTrackMessage, ANSWER_MS);
+    expect(second.embeds[0]?.title).toBe('country');
+    expect(run.files()[0]?.attachment.filename).toBe('spectrogram.png');
+
+    // Reactions on a message the new process never saw arrive as partials.
+    const before = votes(bot);
+    fake.unreact(carol, where.channelId, first.answer.id, '👍');
+    fake.react(alice, where.channelId, first.answer.id, '👎');
+    fake.react(carol, where.channelId, second.id, '👍');
+    await bot.waitForLog('vote recorded', 10_000, () => votes(bot) >= before + 3);
+    expect(text(await command(fake, at(fake, 0, 'carol'), 'profile'))).toMatch(/Likes\n1\nDislikes\n0/);
+    expect(text(await command(fake, at(fake, 0, 'alice'), 'library', ['list']))).toMatch(/2 tracks/);
+
+    // A clean stop (SIGTERM), then what is on disk.
+    expect(await bot.kill('SIGTERM')).toBe(0);
+    const stores = await openStores(world.dataDir);
+    try {
+      const library = await stores.tracks.list(where.guildId);
+      expect(library.items.map((t) => t.title).sort()).toEqual(['blues', 'country']);
+      expect(await stores.pending.list()).toEqual([]);
+      const feedback = await stores.feedback.listByGuild(where.guildId);
+      expect(feedback.map((f) => [f.userId, f.value, f.messageId]).sort()).toEqual([
+        [alice, -1, first.answer.id], [carol, 1, second.id],
+      ].sort());
+      for (const track of library.items) expect(await stores.audio.size(where.guildId, track.id)).toBeGreaterThan(1000);
+    } finally {
+      await stores.close();
+    }
+  });
+});
