@@ -90,13 +90,24 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   const z = fft.createComplexArray() as number[];
   const x = fft.createComplexArray() as number[];
   const half = nFft >> 1;
+  // The inverse transform is taken as the forward transform of the conjugate spectrum (fillPacked
+  // writes it conjugated), which mirrors fft.js's inverse operation for operation but skips its
+  // division pass: the 1 / nFft (a power of two, so exact) and the sign of the conjugated
+  // imaginary output are folded into these two windows.
+  const windowA = new Float64Array(nFft);
+  const windowB = new Float64Array(nFft);
+  for (let j = 0; j < nFft; j++) {
+    windowA[j] = window[j]! / nFft;
+    windowB[j] = -window[j]! / nFft;
+  }
   const harmonic = new Float32Array(n);
   const percussive = new Float32Array(n);
   // Overlap-add streamed through one frame's span (it stays in L1): acc[j] is position t hop + j.
   // Once frame t is in, no later frame reaches its first hop positions, so they are final.
   const acc = new Float64Array(nFft);
   const addFrame = (t: number, part: 0 | 1): void => {
-    for (let j = 0; j < nFft; j++) acc[j]! += window[j]! * Math.fround(x[2 * j + part]!);
+    const w = part === 0 ? windowA : windowB;
+    for (let j = 0; j < nFft; j++) acc[j]! += w[j]! * Math.fround(x[2 * j + part]!);
     const base = t * hopLength;
     const count = t === nFrames - 1 ? nFft : hopLength;
     // position base + j is output sample base + j - half (trimmed by half, zero from `limit` on)
@@ -115,7 +126,7 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   for (let t = 0; t < nFrames; t += 2) {
     const pair = t + 1 < nFrames;
     fillPacked(z, spec, mask, t, pair);
-    fft.inverseTransform(x, z);
+    fft.transform(x, z);
     addFrame(t, 0);
     if (pair) addFrame(t + 1, 1);
   }
@@ -136,8 +147,8 @@ function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Floa
 }
 
 /**
- * Packs the masked spectra of frames `a` and `b` as one Hermitian-completed complex spectrum
- * a + i b (b all zero when `hasB` is false). irfft ignores the imaginary parts of the DC and
+ * Packs the masked spectra of frames `a` and `b` as the CONJUGATE of one Hermitian-completed
+ * complex spectrum a + i b (b all zero when `hasB` is false). irfft ignores the imaginary parts of the DC and
  * Nyquist bins, so they are dropped. Products are rounded to float32 as librosa's complex64 ones.
  */
 function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: number, hasB: boolean): void {
@@ -147,9 +158,9 @@ function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: numbe
   const keepB = hasB ? 1 : 0;
   const last = nBins - 1;
   z[0] = Math.fround(re[baseA]! * mask[baseA]!);
-  z[1] = keepB * Math.fround(re[baseB]! * mask[baseB]!);
+  z[1] = -keepB * Math.fround(re[baseB]! * mask[baseB]!);
   z[2 * last] = Math.fround(re[baseA + last]! * mask[baseA + last]!);
-  z[2 * last + 1] = keepB * Math.fround(re[baseB + last]! * mask[baseB + last]!);
+  z[2 * last + 1] = -keepB * Math.fround(re[baseB + last]! * mask[baseB + last]!);
   for (let k = 1; k < last; k++) {
     const ma = mask[baseA + k]!;
     const ar = Math.fround(re[baseA + k]! * ma);
@@ -158,8 +169,8 @@ function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: numbe
     const br = Math.fround(re[baseB + k]! * mb);
     const bi = Math.fround(im[baseB + k]! * mb);
     z[2 * k] = ar - bi;
-    z[2 * k + 1] = ai + br;
+    z[2 * k + 1] = -(ai + br);
     z[2 * (nFft - k)] = ar + bi;
-    z[2 * (nFft - k) + 1] = br - ai;
+    z[2 * (nFft - k) + 1] = ai - br;
   }
 }

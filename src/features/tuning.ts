@@ -17,13 +17,18 @@ export function estimateTuning(spectrum: Float32Array, nFrames: number, nBins: n
     let max = 0;
     for (let k = 0; k < nBins; k++) if (spectrum[base + k]! > max) max = spectrum[base + k]!;
     const ref = Math.fround(0.1 * max);
-    const thr = (k: number): number => {
-      const v = spectrum[base + k]!;
-      return v > ref ? v : 0;
-    };
+    // a peak of the thresholded column (values at or below ref count as 0): x > left, x >= right
+    let left = spectrum[base + lo - 1]!;
+    if (!(left > ref)) left = 0;
+    let x = spectrum[base + lo]!;
+    if (!(x > ref)) x = 0;
     for (let k = lo; k <= hi; k++) {
-      const x = thr(k);
-      if (!(x > thr(k - 1) && x >= thr(k + 1))) continue;
+      let right = spectrum[base + k + 1]!;
+      if (!(right > ref)) right = 0;
+      const peak = x > left && x >= right;
+      left = x;
+      x = right;
+      if (!peak) continue;
       const s0 = spectrum[base + k - 1]!;
       const s1 = spectrum[base + k]!;
       const s2 = spectrum[base + k + 1]!;
