@@ -92,6 +92,8 @@ export function createJobQueues(options: QueueOptions, onError: (error: Error, s
     ['events:embed', events.embed],
   ];
   for (const [source, emitter] of all) {
+    // Every waiting request adds listeners (bullmq's waitUntilFinished, progress): many at once is normal.
+    emitter.setMaxListeners(10_000);
     if (emitter instanceof Queue) emitter.on('error', (error) => onError(error, source));
     else emitter.on('error', (error) => onError(error, source));
   }

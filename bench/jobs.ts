@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
+import { enqueueClassify, waitForClassify } from '../src/jobs/producer.js';
+import { PARITY_DIR } from '../test/gtzan.js';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../test/redis.js';
+import { childExecArgv } from '../workers/sandbox.js';
+import { threeMinuteMp3 } from './track.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** What {@link benchJobs} measured. */
+export interface JobsBenchResult {
+  clips: number;
+  /** Classify jobs per second with 1 and 2 worker processes (concurrency 1 each), warm. */
+  jobsPerSecond: { one: number; two: number };
+  /** `two / one`; the target is at least 1.8 on 2 cores. */
+  speedup: number;
+  /** Enqueue-to-result time of a 3-minute MP3 with one idle, warm worker process (target p95 <= 3000). */
+  latencyMs: { runs: number; p50: number; p95: number; max: number };
+  /** The first job of a just-started worker process (its child loads tsx, tfjs and the model). */
+  coldFirstJobMs: number;
+}
+
+/** Options of {@link benchJobs}. */
+export interface JobsBenchOptions {
+  /** Distinct 30 s clips in the throughput batch. Default 12. */
+  clips?: number;
+  /** Timed runs of the 3-minute track. Default 10. */
+  latencyRuns?: number;
+}
+
+function startWorkerProcesses(count: number, redis: TestRedis, prefix: string): ChildProcess[] {
+  return Array.from({ length: count }, () =>
+    spawn(process.execPath, [...childExecArgv([]), join(ROOT, 'workers/main.ts')], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'warn' },
+    }),
+  );
+}
+
+async function stopWorkerProcesses(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
+}
+
+/** Enqueues all `files` at once and resolves when every result is in: elapsed ms. */
+async function runBatch(queues: JobQueues, files: readonly { name: string; bytes: Uint8Array }[]): Promise<number> {
+  const start = performance.now();
+  const jobs = await Promise.all(files.map((f) => enqueueClassify(queues.classify, f.bytes, f.name)));
+  await Promise.all(jobs.map((j) => waitForClassify(queues.classify, queues.events.classify, j.jobId, { timeoutMs: 300_000 })));
+  return performance.now() - start;
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+/** Throughput with `workers` worker processes: warm-up jobs first (one per process, twice over), then the batch. */
+async function throughput(redis: TestRedis, workers: number, batch: { name: string; bytes: Uint8Array }[], warmUp: { name: string; bytes: Uint8Array }[]): Promise<{ jobsPerSecond: number; coldMs: number }> {
+  const prefix = uniquePrefix(`bench${workers}`);
+  const queues = createJobQueues({ connection: redis.connection, prefix }, (error) => console.error(error));
+  const children = startWorkerProcesses(workers, redis, prefix);
+  try {
+    const coldMs = await runBatch(queues, warmUp.slice(0, 1));
+    await runBatch(queues, warmUp.slice(1, 1 + 2 * workers));
+    const elapsedMs = await runBatch(queues, batch);
+    return { jobsPerSecond: batch.length / (elapsedMs / 1000), coldMs };
+  } finally {
+    await stopWorkerProcesses(children);
+    await queues.close();
+  }
+}
+
+/** Latency of one 3-minute MP3 with one idle warm worker: the same file, its finished job removed between runs. */
+async function latency(redis: TestRedis, runs: number): Promise<number[]> {
+  const bytes = new Uint8Array(readFileSync(await threeMinuteMp3()));
+  const prefix = uniquePrefix('bench-latency');
+  const queues = createJobQueues({ connection: redis.connection, prefix }, (error) => console.error(error));
+  const children = startWorkerProcesses(1, redis, prefix);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i <= runs; i++) {
+      const start = performance.now();
+      const { jobId } = await enqueueClassify(queues.classify, bytes, 'three-minutes.mp3');
+      await waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 300_000 });
+      if (i > 0) times.push(performance.now() - start); // run 0 warms the worker up
+      await queues.classify.remove(jobId);
+    }
+  } finally {
+    await stopWorkerProcesses(children);
+    await queues.close();
+  }
+  return times;
+}
+
+/**
+ * The job system's benchmark: classify jobs per second with 1 and 2 `npm run worker` processes
+ * over a batch of distinct real 30 s GTZAN clips, and the enqueue-to-answer latency of a real
+ * 3-minute MP3 with one idle worker. Starts its own redis-server.
+ */
+export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBenchResult> {
+  const count = options.clips ?? 12;
+  const names = readdirSync(PARITY_DIR).filter((n) => n.endsWith('.wav')).sort();
+  if (names.length < count + 5) throw new Error(`need ${count + 5} clips in ${PARITY_DIR}, found ${names.length}`);
+  const files = names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(PARITY_DIR, name))) }));
+  const batch = files.slice(0, count);
+  const warmUp = files.slice(count, count + 5);
+  const redis = await startTestRedis();
+  try {
+    const one = await throughput(redis, 1, batch, warmUp);
+    const two = await throughput(redis, 2, batch, warmUp);
+    const times = (await latency(redis, options.latencyRuns ?? 10)).sort((a, b) => a - b);
+    return {
+      clips: count,
+      jobsPerSecond: { one: one.jobsPerSecond, two: two.jobsPerSecond },
+      speedup: two.jobsPerSecond / one.jobsPerSecond,
+      latencyMs: { runs: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1) ?? Number.NaN },
+      coldFirstJobMs: one.coldMs,
+    };
+  } finally {
+    await redis.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await benchJobs();
+  console.log(JSON.stringify(result, null, 2));
+}
