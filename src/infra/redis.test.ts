@@ -50,6 +50,11 @@ describe('connectRedis', () => {
     expect(existsSync(privateRedisPaths(dataDir).socket)).toBe(false);
   });
 
+  it.skipIf(localRedisAnswers)('a DATA_DIR too long for a socket path is reported', async () => {
+    const dataDir = join(tmpdir(), 'x'.repeat(120));
+    await expect(connectRedis({ role: 'bot', dataDir }, logger)).rejects.toThrow(/DATA_DIR is too long/);
+  });
+
   it.skipIf(localRedisAnswers)('the bot starts a private persistent server, and the next start reuses it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cd-'));
     dirs.push(dataDir);

@@ -115,6 +115,8 @@ function hasRedisServer(): boolean {
  */
 async function startPrivateServer(dataDir: string, logger: Logger): Promise<void> {
   const { dir, socket } = privateRedisPaths(dataDir);
+  // Unix socket paths are limited to 107 bytes on Linux (103 on macOS).
+  if (Buffer.byteLength(socket) > 103) throw new Error(`DATA_DIR is too long for the private Redis socket (${socket}): use a shorter DATA_DIR, or set REDIS_URL`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!hasRedisServer()) {
     logger.warn('redis-server is missing: installing it with apt-get');
