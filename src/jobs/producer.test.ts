@@ -94,7 +94,10 @@ describe('enqueueClassify', () => {
 describe('waitForClassify', () => {
   it('resolves with the validated result and forwards progress', async () => {
     setUp();
+    await queues.events.classify.waitUntilReady();
     worker(async (job) => {
+      // Progress sent before anyone listens is not replayed: start once the waiter listens.
+      while (queues.events.classify.listenerCount('progress') === 0) await new Promise((r) => setTimeout(r, 10));
       await job.updateProgress({ stage: 'decoding', percent: 10 });
       await job.updateProgress({ nonsense: true });
       await job.updateProgress({ stage: 'encoding', percent: 90 });
