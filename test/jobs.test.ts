@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../src/audio/index.js';
 import { createLogger } from '../src/infra/logger.js';
 import { JobFailure } from '../src/jobs/failure.js';
-import { enqueueClassify, waitForClassify } from '../src/jobs/producer.js';
+import { enqueueClassify, enqueueEmbed, waitForClassify, waitForEmbed } from '../src/jobs/producer.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import type { ClassifyProgress } from '../src/jobs/schemas.js';
 import { GENRES } from '../src/ml/genres.js';
@@ -91,6 +91,14 @@ describe('classify through Redis and a sandboxed worker', () => {
     expect(copy.codec).toBe('opus');
     expect(copy.durationS).toBeCloseTo(30, 0);
     expect(stages).toEqual(['decoding', 'analysing', 'rendering', 'encoding']);
+
+    // The stored copy analysed again, as after a model change.
+    const embed = await enqueueEmbed(queues.embed, jobId, Buffer.from(result.audioCopy.base64, 'base64'), result.modelVersion);
+    const again = await waitForEmbed(queues.embed, queues.events.embed, embed.jobId);
+    expect(again).toMatchObject({ hash: jobId, modelVersion: result.modelVersion });
+    expect(again.analysis.durationS).toBeCloseTo(30, 0);
+    const cosine = again.analysis.embedding.reduce((sum, x, i) => sum + x * (result.analysis.embedding[i] ?? 0), 0);
+    expect(cosine).toBeGreaterThan(0.8);
   });
 
   it('the same bytes enqueued twice make one job and one analysis', async () => {

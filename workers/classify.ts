@@ -41,6 +41,7 @@ export default async function classify(job: SandboxedJob, _token?: string, signa
   try {
     await progress('decoding', 5);
     const loading = genreModel();
+    loading.catch(() => undefined); // awaited below; bad audio may come first
     const audio = await decodeAudio(bytes, options);
     // Decoding proved it is audio: start the copy and the tags now, beside the analysis.
     const copying = encodeOpusCopy(bytes, { bitrateKbps: COPY_BITRATE_KBPS, ...options });

@@ -15,6 +15,7 @@ export default async function embed(job: SandboxedJob, _token?: string, signal?:
   const { hash, audioBase64 } = parsed.data;
   try {
     const loading = genreModel();
+    loading.catch(() => undefined); // awaited below; bad audio may come first
     const audio = await decodeAudio(new Uint8Array(Buffer.from(audioBase64, 'base64')), signal ? { signal } : {});
     const model = await loading;
     return EmbedJobResult.parse({ hash, modelVersion: model.metadata.modelVersion, analysis: analyseSamples(audio.samples, audio.sampleRateHz, model) });
