@@ -9,19 +9,27 @@ import { periodicHann } from './stft.js';
 export function onsetStrength(logMel: Float32Array, nFrames: number, nMels: number, nFft = 2048, hopLength = 512): Float64Array {
   const out = new Float64Array(nFrames);
   const lead = 1 + Math.floor(nFft / (2 * hopLength));
-  const diff = new Float32Array(nMels);
-  const mid = nMels >> 1;
+  const positive = new Float32Array(nMels);
+  // the median of the rectified differences is the mean of sorted elements lo and hi (equal when
+  // nMels is odd); the zeros come first, so only the positive differences need sorting
+  const hi = nMels >> 1;
+  const lo = nMels % 2 === 1 ? hi : hi - 1;
   for (let t = 1; t < nFrames; t++) {
     const target = t - 1 + lead;
     if (target >= nFrames) break;
     const cur = t * nMels;
     const prev = (t - 1) * nMels;
+    let count = 0;
     for (let m = 0; m < nMels; m++) {
       const d = Math.fround(logMel[cur + m]! - logMel[prev + m]!);
-      diff[m] = d > 0 ? d : 0;
+      if (d > 0) positive[count++] = d;
     }
-    diff.sort();
-    out[target] = nMels % 2 === 1 ? diff[mid]! : Math.fround((diff[mid - 1]! + diff[mid]!) / 2);
+    const zeros = nMels - count;
+    if (hi < zeros) continue; // both middle elements are 0
+    const sorted = positive.subarray(0, count).sort();
+    const a = lo < zeros ? 0 : sorted[lo - zeros]!;
+    const b = sorted[hi - zeros]!;
+    out[target] = lo === hi ? b : Math.fround((a + b) / 2);
   }
   return out;
 }
