@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
@@ -131,7 +132,10 @@ export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBen
   }
 }
 
+// `tsx bench/jobs.ts` runs it alone and writes bench/results/jobs.json.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await benchJobs();
+  const environment = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage1m: loadavg()[0] };
   console.log(JSON.stringify(result, null, 2));
+  writeFileSync(join(import.meta.dirname, 'results', 'jobs.json'), `${JSON.stringify({ environment, ...result }, null, 2)}\n`);
 }
