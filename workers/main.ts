@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   const workers = await startWorkers(config, logger, redis.connection);
   let closing = false;
   const shutdown = (signal: string): void => {
-    if (closing) return;
+    if (closing) {
+      // A second signal: stop now; running jobs are taken over by another worker once their lock expires.
+      logger.warn({ signal }, 'closing at once');
+      process.exit(1);
+    }
     closing = true;
     logger.info({ signal }, 'closing workers');
     workers
