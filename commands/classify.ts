@@ -1,5 +1,5 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder, escapeMarkdown } from 'discord.js';
-import { webhookTarget } from '../src/bot/answer.js';
+import { interactionTarget } from '../src/bot/answer.js';
 import { looksLikeAudio, toUpload } from '../src/bot/audio-attachments.js';
 import { checkUpload, classifyUpload } from '../src/bot/classify-flow.js';
 import { defineCommand } from '../src/bot/command.js';
@@ -25,7 +25,7 @@ export const classify = defineCommand({
     }
     checkUpload(upload, deps.settings.maxUploadBytes);
     await interaction.deferReply();
-    const target = webhookTarget(deps.client, interaction.applicationId, interaction.token, true);
+    const target = interactionTarget(deps.client, { applicationId: interaction.applicationId, token: interaction.token, useOriginal: true, channelId: interaction.channelId });
     await classifyUpload({
       guildId, channelId: interaction.channelId, userId: interaction.user.id, upload,
       interaction: { applicationId: interaction.applicationId, token: interaction.token, createdAt: interaction.createdAt },

@@ -1,4 +1,4 @@
-import { InteractionWebhook, type BaseMessageOptions, type Client, type Message, type MessageEditOptions } from 'discord.js';
+import { DiscordAPIError, InteractionWebhook, RESTJSONErrorCodes, type BaseMessageOptions, type Client, type Message, type MessageEditOptions } from 'discord.js';
 
 /**
  * Where the answer to one classification goes: the reply of an interaction (or one of its
@@ -15,6 +15,24 @@ export interface AnswerTarget {
 const NO_MENTIONS = { allowedMentions: { parse: [] } } as const;
 
 /**
+ * Runs a target's calls one after the other, so that a progress edit that nobody awaits can
+ * never overtake the first message (two followups) or the final answer.
+ */
+function inOrder(target: AnswerTarget): AnswerTarget {
+  let last: Promise<unknown> = Promise.resolve();
+  const queue = <T>(call: () => Promise<T>): Promise<T> => {
+    const next = last.then(call, call);
+    last = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    progress: (text) => queue(() => target.progress(text)),
+    final: (payload) => queue(() => target.final(payload)),
+    failure: (text) => queue(() => target.failure(text)),
+  };
+}
+
+/**
  * Answers through an interaction's webhook (valid 15 minutes): `@original` (a deferred reply),
  * or a followup it creates on first use.
  */
@@ -27,11 +45,11 @@ export function webhookTarget(client: Client<true>, applicationId: string, token
     messageId = sent.id;
     return sent;
   };
-  return {
+  return inOrder({
     progress: async (text) => void (await show({ content: text })),
     final: (payload) => show({ ...payload, content: payload.content ?? '' }),
     failure: async (text) => void (await show({ content: text, embeds: [], components: [], files: [] })),
-  };
+  });
 }
 
 /** Answers in a channel, replying to `replyToId` when given; later calls edit that message. */
@@ -44,10 +62,37 @@ export function channelTarget(client: Client<true>, channelId: string, replyToId
     const reply = replyToId ? { reply: { messageReference: replyToId, failIfNotExists: false } } : {};
     return (message = await channel.send({ ...NO_MENTIONS, ...reply, ...payload }));
   };
-  return {
+  return inOrder({
     progress: async (text) => void (await show({ content: text })),
     final: (payload) => show({ content: '', ...payload }),
     failure: async (text) => void (await show({ content: text, embeds: [], components: [], files: [] })),
+  });
+}
+
+/** Errors that mean an interaction's webhook can no longer be used (token expired, reply deleted). */
+const WEBHOOK_GONE = new Set<unknown>([RESTJSONErrorCodes.UnknownWebhook, RESTJSONErrorCodes.InvalidWebhookToken, RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.UnknownInteraction]);
+
+/**
+ * Answers through the interaction while its webhook works, then (token expired after 15 minutes,
+ * reply deleted) in the channel instead, replying to `replyToId` when given.
+ */
+export function interactionTarget(client: Client<true>, ref: { applicationId: string; token: string; useOriginal: boolean; channelId: string; replyToId?: string }): AnswerTarget {
+  let current = webhookTarget(client, ref.applicationId, ref.token, ref.useOriginal);
+  let fellBack = false;
+  const attempt = async <T>(call: (target: AnswerTarget) => Promise<T>): Promise<T> => {
+    try {
+      return await call(current);
+    } catch (error) {
+      if (fellBack || !(error instanceof DiscordAPIError) || !WEBHOOK_GONE.has(error.code)) throw error;
+      fellBack = true;
+      current = channelTarget(client, ref.channelId, ref.replyToId);
+      return call(current);
+    }
+  };
+  return {
+    progress: (text) => attempt((t) => t.progress(text)),
+    final: (payload) => attempt((t) => t.final(payload)),
+    failure: (text) => attempt((t) => t.failure(text)),
   };
 }
 

@@ -147,9 +147,9 @@ export async function followJob(request: PendingRequest, target: AnswerTarget, d
   const outcome = await jobOutcome(request, target, deps);
   const log = deps.logger.child({ guildId: request.guildId, hash: request.hash, pendingId: request.id });
   if (!(outcome instanceof JobFailure)) {
-    await finishRequest(request, outcome, target, deps);
-    log.info('classification answered');
-    return 'added';
+    const added = await finishRequest(request, outcome, target, deps);
+    log.info({ outcome: added }, 'classification answered');
+    return added;
   }
   log.info({ code: outcome.code, reason: outcome.message }, 'classification failed');
   await target.failure(jobFailureText(request.fileName, outcome));

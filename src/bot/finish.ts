@@ -47,20 +47,24 @@ export async function showStoredTrack(track: StoredTrack, target: AnswerTarget, 
 /**
  * Stores a job's result in the server's library (track, compact copy within the quota,
  * spectrogram), shows it with the vote reactions, and deletes the pending request. Safe to run
- * again after a crash at any step: a track already stored is shown as stored.
+ * again after a crash at any step: a track already stored is shown as stored. Says whether the
+ * track is new to the server.
  */
-export async function finishRequest(request: PendingRequest, result: ClassifyJobResult, target: AnswerTarget, deps: Deps): Promise<void> {
+export async function finishRequest(request: PendingRequest, result: ClassifyJobResult, target: AnswerTarget, deps: Deps): Promise<'added' | 'known'> {
   let track = await deps.stores.tracks.get(request.guildId, result.hash);
   let note: string | undefined;
+  let created = false;
   const png = Buffer.from(result.spectrogramPngBase64, 'base64');
   if (!track) {
     const copy = Buffer.from(result.audioCopy.base64, 'base64');
     const kept = await deps.stores.audio.put(request.guildId, result.hash, copy);
     if (!kept) note = '⚠️ This server\'s audio storage is full, so I kept the analysis but no copy of the audio.';
     await deps.stores.images.put(result.hash, png);
-    track = (await deps.stores.tracks.upsert(toStoredTrack(request, result, kept ? copy.length : 0))).track;
+    // Two requests for the same new file (an import) may both get here: the store says which won.
+    ({ track, created } = await deps.stores.tracks.upsert(toStoredTrack(request, result, kept ? copy.length : 0)));
   }
   const message = await target.final(trackMessage(track, png, note));
   if (message) await publish(message, track, deps);
   await deps.stores.pending.delete(request.guildId, request.id);
+  return created ? 'added' : 'known';
 }

@@ -1,5 +1,5 @@
 import type { PendingRequest } from '../store/types.js';
-import { channelTarget, silentTarget, webhookTarget, type AnswerTarget } from './answer.js';
+import { channelTarget, interactionTarget, silentTarget, type AnswerTarget } from './answer.js';
 import { followJob } from './classify-flow.js';
 import type { Deps } from './deps.js';
 
@@ -13,7 +13,10 @@ export function resumeTarget(request: PendingRequest, deps: Deps, now = new Date
   if (request.id.startsWith('import:')) return silentTarget;
   const { interaction } = request;
   if (interaction && new Date(interaction.expiresAt) > now) {
-    return webhookTarget(deps.client, interaction.applicationId, interaction.token, request.id.endsWith(':0'));
+    return interactionTarget(deps.client, {
+      applicationId: interaction.applicationId, token: interaction.token, useOriginal: request.id.endsWith(':0'),
+      channelId: request.channelId, ...(request.sourceMessageId !== undefined && { replyToId: request.sourceMessageId }),
+    });
   }
   return channelTarget(deps.client, request.channelId, request.sourceMessageId);
 }

@@ -127,9 +127,64 @@ describe('the bot against the fake Discord', () => {
     expect(await libraryCount(world.fake, at(world.fake, 0, 'bob'))).toBe(1);
   });
 
+  it('classifies every audio attachment of a message from the "Classify audio" menu, one answer each', async () => {
+    const where = at(world.fake, 0, 'alice');
+    const post = world.fake.postMessage({ channelId: where.channelId, userId: world.fake.defaults.users.bob, content: 'two for you', attachments: [
+      { filename: 'classical.flac', data: excerpt('classical', 10), contentType: 'audio/flac' },
+      { filename: 'cover.png', data: Buffer.from('not a picture'), contentType: 'image/png' },
+      { filename: 'disco.flac', data: excerpt('disco', 10), contentType: 'audio/flac' },
+    ] });
+    const run = world.fake.runMessageCommand({ ...where, name: 'Classify audio', messageId: post.id });
+    expect((await run.acknowledged(1000)).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    const answer = await run.response(isTrackMessage, ANSWER_MS);
+    const followup = await world.fake.waitFor(() => run.followups().find(isTrackMessage), ANSWER_MS, 'the second track');
+    expect([answer.embeds[0]?.title, followup.embeds[0]?.title].sort()).toEqual(['classical', 'disco']);
+    expect(text(answer)).toContain(`<@${world.fake.defaults.users.bob}>`);
+    expect(await libraryCount(world.fake, where)).toBe(3);
+  });
+
+  it('classifies audio on arrival in a channel an admin turned on', async () => {
+    const where = at(world.fake, 0, 'carol');
+    expect(() => world.fake.runSlashCommand({ ...where, name: 'settings', subcommand: ['auto-classify'], options: { channel: where.channelId, enabled: true } })).toThrow(/lacks permissions/);
+    const on = await command(world.fake, at(world.fake, 0, 'bob'), 'settings', ['auto-classify'], { channel: where.channelId, enabled: true });
+    expect(on.content).toContain(`<#${where.channelId}>`);
+    world.fake.postMessage({ channelId: where.channelId, userId: where.userId, attachments: [{ filename: 'hiphop.flac', data: excerpt('hiphop', 10), contentType: 'audio/flac' }] });
+    const reply = await world.fake.waitFor(() => world.fake.messagesIn(where.channelId).find((m) => m.author.id === world.fake.bot.id && isTrackMessage(m) && m.embeds[0]?.title === 'hiphop'), ANSWER_MS, 'the auto-classify answer');
+    expect(reply.embeds[0]?.title).toBe('hiphop');
+    expect(reply.attachments[0]?.filename).toBe('spectrogram.png');
+    expect(await libraryCount(world.fake, where)).toBe(4);
+    const off = await command(world.fake, at(world.fake, 0, 'alice'), 'settings', ['auto-classify'], { channel: where.channelId, enabled: false });
+    expect(off.content).toMatch(/no longer/);
+    expect((await command(world.fake, at(world.fake, 0, 'alice'), 'settings', ['show'])).content).toBe('⚙️ Auto-classify channels: none');
+  });
+
+  it('imports every audio attachment of a channel\'s history for an admin only, once per file', async () => {
+    const where = at(world.fake, 1, 'alice');
+    const bob = world.fake.defaults.users.bob;
+    const metal = { filename: 'metal.flac', data: excerpt('metal', 10), contentType: 'audio/flac' };
+    world.fake.postMessage({ channelId: where.channelId, userId: bob, attachments: [metal, { filename: 'pop.flac', data: excerpt('pop', 10), contentType: 'audio/flac' }] });
+    world.fake.postMessage({ channelId: where.channelId, userId: bob, content: 'no audio here' });
+    world.fake.postMessage({ channelId: where.channelId, userId: bob, content: 'again', attachments: [metal] });
+    const refused = await command(world.fake, at(world.fake, 1, 'bob'), 'library', ['import'], { channel: where.channelId });
+    expect(refused.content).toMatch(/Manage Server/);
+    const run = world.fake.runSlashCommand({ ...where, name: 'library', subcommand: ['import'], options: { channel: where.channelId } });
+    const summary = await run.response((m) => m.content.includes('finished'), ANSWER_MS);
+    expect(summary.content).toMatch(/\*\*2\*\* new tracks added, 1 already in the library/);
+    expect(text(await command(world.fake, where, 'library', ['list']))).toMatch(/metal[\s\S]*pop|pop[\s\S]*metal/);
+    expect(await libraryCount(world.fake, where)).toBe(2);
+  });
+
   it('forgets a member\'s votes and corrections on /forget-me', async () => {
     const where = at(world.fake, 0, 'carol');
     expect((await command(world.fake, where, 'forget-me')).content).toMatch(/deleted 1 vote and 1 genre correction/);
     expect(text(await command(world.fake, where, 'profile'))).toMatch(/Likes\n0\nDislikes\n0\nGenre corrections\n0/);
+  });
+
+  it('never writes the bot token or interaction tokens to its logs', () => {
+    const output = world.allOutput();
+    expect(output).toContain('commands registered');
+    expect(output).not.toContain(world.fake.token);
+    expect(output).not.toMatch(/aW50ZXJhY3Rpb24/);
+    expect(world.fake.unhandled).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import type { FakeDiscord, FakeInteraction, FakeUpload } from '../fake-discord/index.js';
 
 /** How long a member waits for a classification's answer in tests, in ms. */
-export const ANSWER_MS = 90_000;
+export const ANSWER_MS = 45_000;
 
 /** A member's place: guild index (0 or 1), channel and user. */
 export function at(fake: FakeDiscord, guild: 0 | 1, user: 'alice' | 'bob' | 'carol'): { guildId: string; channelId: string; userId: string } {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/store/index.js';
 import type { ChildRun } from './harness.js';
 import { World, excerpt, fullClip } from './harness.js';
-import { ANSWER_MS, at, classify, command, isTrackMessage, text } from './members.js';
+import { ANSWER_MS, at, classify, command, isFailure, isTrackMessage, text } from './members.js';
 
 /**
  * The bot process is killed with SIGKILL (with its in-process worker) in the middle of a
@@ -19,6 +19,25 @@ afterAll(async () => {
   await world?.stop();
 });
 
+/** A damaged copy of an audio file: its frames garbled after the header. */
+function garble(data: Buffer): Buffer {
+  const out = Buffer.from(data);
+  for (let i = 200; i < out.length; i += 7) out[i] = (out[i]! * 31 + 17) % 256;
+  return out;
+}
+
+/** While the bot is down: marks the pending request of interaction `id` as past its 15 minutes. */
+async function expireToken(id: string): Promise<void> {
+  const stores = await openStores(world.dataDir);
+  try {
+    const request = (await stores.pending.list()).find((r) => r.id === `i:${id}:0`);
+    if (!request?.interaction) throw new Error(`no pending request for interaction ${id}`);
+    await stores.pending.put({ ...request, interaction: { ...request.interaction, expiresAt: new Date(Date.now() - 1000).toISOString() } });
+  } finally {
+    await stores.close();
+  }
+}
+
 const votes = (bot: ChildRun): number => bot.lines.filter((l) => l.msg === 'vote recorded').length;
 
 describe('a bot killed and restarted', () => {
@@ -32,17 +51,25 @@ describe('a bot killed and restarted', () => {
     fake.react(carol, where.channelId, first.answer.id, '👍');
     await bot.waitForLog('vote recorded', 10_000);
 
-    // Killed between the deferral and the answer: the request is pending, the job is queued.
+    // Killed between the deferrals and the answers: three requests pending, their jobs queued.
     const mark = bot.mark();
+    const enqueued = (): number => bot.lines.slice(mark).filter((l) => l.msg === 'classify job enqueued').length;
     const run = fake.runSlashCommand({ ...where, name: 'classify', options: { file: { filename: 'country.flac', data: fullClip('country', 10), contentType: 'audio/flac' } } });
-    await bot.waitForLog('classify job enqueued', 20_000, undefined, mark);
+    const broken = fake.runSlashCommand({ ...where, name: 'classify', options: { file: { filename: 'broken.flac', data: garble(excerpt('pop', 10)), contentType: 'audio/flac' } } });
+    const late = fake.runSlashCommand({ ...where, name: 'classify', options: { file: { filename: 'reggae.flac', data: excerpt('reggae', 10), contentType: 'audio/flac' } } });
+    await bot.waitForLog('classify job enqueued', 20_000, () => enqueued() === 3, mark);
     await bot.kill('SIGKILL');
     expect(run.original()?.embeds ?? []).toHaveLength(0);
+    await expireToken(late.id);
 
     bot = await world.startBot();
     const second = await run.response(isTrackMessage, ANSWER_MS);
     expect(second.embeds[0]?.title).toBe('country');
     expect(run.files()[0]?.attachment.filename).toBe('spectrogram.png');
+    expect((await broken.response(isFailure, ANSWER_MS)).content).toMatch(/broken\.flac\*\*: That audio file seems to be damaged/);
+    // The reggae request's interaction token expired meanwhile: the answer goes to the channel.
+    const inChannel = await fake.waitFor(() => fake.messagesIn(where.channelId).find((m) => isTrackMessage(m) && m.embeds[0]?.title === 'reggae'), ANSWER_MS, 'the answer in the channel');
+    expect(inChannel.interaction_metadata).toBeFalsy();
 
     // Reactions on a message the new process never saw arrive as partials.
     const before = votes(bot);
@@ -51,14 +78,14 @@ describe('a bot killed and restarted', () => {
     fake.react(carol, where.channelId, second.id, '👍');
     await bot.waitForLog('vote recorded', 10_000, () => votes(bot) >= before + 3);
     expect(text(await command(fake, at(fake, 0, 'carol'), 'profile'))).toMatch(/Likes\n1\nDislikes\n0/);
-    expect(text(await command(fake, at(fake, 0, 'alice'), 'library', ['list']))).toMatch(/2 tracks/);
+    expect(text(await command(fake, at(fake, 0, 'alice'), 'library', ['list']))).toMatch(/3 tracks/);
 
     // A clean stop (SIGTERM), then what is on disk.
     expect(await bot.kill('SIGTERM')).toBe(0);
     const stores = await openStores(world.dataDir);
     try {
       const library = await stores.tracks.list(where.guildId);
-      expect(library.items.map((t) => t.title).sort()).toEqual(['blues', 'country']);
+      expect(library.items.map((t) => t.title).sort()).toEqual(['blues', 'country', 'reggae']);
       expect(await stores.pending.list()).toEqual([]);
       const feedback = await stores.feedback.listByGuild(where.guildId);
       expect(feedback.map((f) => [f.userId, f.value, f.messageId]).sort()).toEqual([
@@ -68,5 +95,5 @@ describe('a bot killed and restarted', () => {
     } finally {
       await stores.close();
     }
-  });
+  }, 180_000);
 });
