@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { World, excerpt } from '../test/e2e/harness.js';
+import { at, isTrackMessage } from '../test/e2e/members.js';
+import { threeMinuteMp3 } from './track.js';
+
+const run = promisify(execFile);
+
+/** Figures of {@link benchBot}, in ms. */
+export interface BotBenchResult {
+  runs: number;
+  track: { file: string; bytes: number };
+  ackMs: { p50: number; p95: number; max: number };
+  answerMs: { p50: number; p95: number; max: number };
+  /** Of the answer time: from the job's enqueueing to its completion (the worker's share), from the bot's log. */
+  jobMs: { p50: number; p95: number; max: number };
+  /** The targets of the issue: acknowledged within 1 s, answered within 3 s at p95. */
+  targets: { ackMs: number; answerP95Ms: number };
+}
+
+/** The value at quantile `q` (nearest rank) of `values`. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function summary(values: readonly number[]): { p50: number; p95: number; max: number } {
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  return { p50: round(quantile(values, 0.5)), p95: round(quantile(values, 0.95)), max: round(Math.max(...values)) };
+}
+
+/** `count` copies of the mp3 that differ in a tag only (stream copy), so each has its own hash and job. */
+async function variants(source: string, count: number): Promise<Buffer[]> {
+  const dir = join(tmpdir(), 'cratedigger-bench', 'variants');
+  mkdirSync(dir, { recursive: true });
+  return Promise.all(Array.from({ length: count }, async (_, i) => {
+    const out = join(dir, `variant-${process.pid}-${i}.mp3`);
+    await run('ffmpeg', ['-v', 'error', '-y', '-i', source, '-c', 'copy', '-metadata', `comment=bench ${Date.now()} ${i}`, out]);
+    return readFileSync(out);
+  }));
+}
+
+/**
+ * Through the fake Discord, with the real bot process and one idle (warmed-up) worker beside it:
+ * the time from a member's `/classify` of a 3-minute mp3 to the bot's acknowledgement, and to the
+ * final answer (embed, spectrogram and votes), over `runs` distinct variants, one at a time.
+ */
+export async function benchBot(runs = 10): Promise<BotBenchResult> {
+  const source = await threeMinuteMp3();
+  const files = await variants(source, runs);
+  const world = await World.start();
+  try {
+    const bot = await world.startBot({ START_WORKERS: '1', MAX_UPLOAD_MB: '25', LOG_LEVEL: 'info', JOB_LOCK_MS: '30000' });
+    const where = at(world.fake, 0, 'alice');
+    // Warm-up: the worker's child process loads the model once.
+    await world.fake.runSlashCommand({ ...where, name: 'classify', options: { file: { filename: 'warm.flac', data: excerpt('rock', 10), contentType: 'audio/flac' } } })
+      .response(isTrackMessage, 120_000);
+    const ack: number[] = [];
+    const answer: number[] = [];
+    const job: number[] = [];
+    for (const [i, data] of files.entries()) {
+      const mark = bot.mark();
+      const start = performance.now();
+      const interaction = world.fake.runSlashCommand({ ...where, name: 'classify', options: { file: { filename: `track-${i}.mp3`, data, contentType: 'audio/mpeg' } } });
+      await interaction.acknowledged(10_000);
+      ack.push(performance.now() - start);
+      await interaction.response(isTrackMessage, 180_000);
+      answer.push(performance.now() - start);
+      const enqueued = await bot.waitForLog('classify job enqueued', 5000, undefined, mark);
+      const completed = await bot.waitForLog('job completed', 5000, undefined, mark);
+      job.push(Number(completed.time) - Number(enqueued.time));
+    }
+    return {
+      runs, track: { file: source, bytes: files[0]?.length ?? 0 },
+      ackMs: summary(ack), answerMs: summary(answer), jobMs: summary(job), targets: { ackMs: 1000, answerP95Ms: 3000 },
+    };
+  } finally {
+    await world.stop();
+  }
+}
+
+/** Prints the figures and writes `bench/results/bot.json`. */
+export function reportBotBench(result: BotBenchResult, environment: Record<string, unknown> = {}): void {
+  console.log(`\nBot through the fake Discord: /classify of a 3-minute mp3, ${result.runs} runs, one idle worker`);
+  console.table({ acknowledged: result.ackMs, 'final answer': result.answerMs, 'of which the job': result.jobMs });
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bot.json'), `${JSON.stringify({ environment, ...result }, null, 2)}\n`);
+  console.log(`wrote ${join('bench', 'results', 'bot.json')}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  reportBotBench(await benchBot(Number(process.env.BENCH_RUNS ?? 10)), { date: new Date().toISOString(), node: process.version });
+}
