@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import type { Deps } from './deps.js';
 import { installAutoClassify } from './auto-classify.js';
 import { installReactionHandlers } from './reactions.js';
+import { reconcileReactions } from './reconcile.js';
 import { registerCommands } from './register.js';
 import { resumePending } from './resume.js';
 import { commandTable, installRouter } from './router.js';
@@ -18,11 +19,16 @@ export function installHandlers(deps: Deps, commands: readonly Command[]): void 
 }
 
 /**
- * Once ready: registers the commands (in `devGuildId` when given), then resumes in the
- * background the classifications that were pending when the bot last stopped.
+ * Once ready: registers the commands (in `devGuildId` when given), then, in the background,
+ * resumes the classifications that were pending when the bot last stopped and brings the votes
+ * of recent track messages in line with their reactions.
  */
 export async function afterReady(deps: Deps, commands: readonly Command[], devGuildId?: string): Promise<void> {
   await registerCommands(deps.client, commands, devGuildId);
   deps.logger.info({ commands: commands.map((c) => c.data.name), scope: devGuildId ?? 'global' }, 'commands registered');
   resumePending(deps).catch((error: unknown) => deps.logger.error({ err: error }, 'resuming pending classifications failed'));
+  reconcileReactions(deps).then(
+    (counts) => deps.logger.info(counts, 'reactions reconciled'),
+    (error: unknown) => deps.logger.error({ err: error }, 'reconciling reactions failed'),
+  );
 }

@@ -44,7 +44,7 @@ describe('a bot killed and restarted', () => {
   it('loses no track, no pending answer and no reaction', async () => {
     const fake = world.fake;
     const where = at(fake, 0, 'bob');
-    const { carol, alice } = fake.defaults.users;
+    const { carol, alice, bob } = fake.defaults.users;
     let bot = await world.startBot();
     const first = await classify(fake, where, { filename: 'blues.flac', data: excerpt('blues', 10), contentType: 'audio/flac' });
     expect(isTrackMessage(first.answer)).toBe(true);
@@ -61,8 +61,13 @@ describe('a bot killed and restarted', () => {
     await bot.kill('SIGKILL');
     expect(run.original()?.embeds ?? []).toHaveLength(0);
     await expireToken(late.id);
+    // Discord does not replay reactions made while the bot is down: the bot reads them back.
+    fake.react(bob, where.channelId, first.answer.id, '👎');
 
     bot = await world.startBot();
+    const reconciled = await bot.waitForLog('reactions reconciled', 30_000);
+    expect(reconciled).toMatchObject({ added: 1, removed: 0 });
+    expect(text(await command(fake, at(fake, 0, 'bob'), 'profile'))).toMatch(/Likes\n0\nDislikes\n1/);
     const second = await run.response(isTrackMessage, ANSWER_MS);
     expect(second.embeds[0]?.title).toBe('country');
     expect(run.files()[0]?.attachment.filename).toBe('spectrogram.png');
@@ -89,7 +94,7 @@ describe('a bot killed and restarted', () => {
       expect(await stores.pending.list()).toEqual([]);
       const feedback = await stores.feedback.listByGuild(where.guildId);
       expect(feedback.map((f) => [f.userId, f.value, f.messageId]).sort()).toEqual([
-        [alice, -1, first.answer.id], [carol, 1, second.id],
+        [alice, -1, first.answer.id], [bob, -1, first.answer.id], [carol, 1, second.id],
       ].sort());
       for (const track of library.items) expect(await stores.audio.size(where.guildId, track.id)).toBeGreaterThan(1000);
     } finally {
