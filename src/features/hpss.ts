@@ -17,20 +17,28 @@ export interface HpssSignals {
  * both vanish. The percussive mask is 1 - mask. Frame-major (nFrames x nBins).
  */
 export function harmonicMask(spec: Spectrogram, kernelSize = 31): Float32Array {
+  const { harmByBin, perc } = medianFilters(spec, kernelSize);
+  return softMask(harmByBin, perc, spec.nFrames, spec.nBins, new Float32Array(spec.magnitude.length));
+}
+
+/**
+ * The two median filters of {@link harmonicMask}: H bin-major (the filter along time runs on
+ * contiguous rows of the transposed magnitude), P frame-major. Both live in scratch buffers that
+ * the next call overwrites.
+ */
+function medianFilters(spec: Spectrogram, kernelSize: number): { harmByBin: Float32Array; perc: Float32Array } {
   const { magnitude, nFrames, nBins } = spec;
   const size = magnitude.length;
   if (scratch.byBin.length < size) scratch.byBin = new Float32Array(size);
   if (scratch.filtered.length < size) scratch.filtered = new Float32Array(size);
   const { byBin, filtered } = scratch;
-  // the harmonic filter runs along time: filter contiguous rows of the bin-major transpose
   transpose(magnitude, nFrames, nBins, byBin);
   medianFilterRows(byBin, filtered, nBins, nFrames, kernelSize, scratch.median);
-  const perc = byBin;
-  medianFilterRows(magnitude, perc, nFrames, nBins, kernelSize, scratch.median);
-  return softMask(filtered, perc, nFrames, nBins, new Float32Array(size));
+  medianFilterRows(magnitude, byBin, nFrames, nBins, kernelSize, scratch.median);
+  return { harmByBin: filtered, perc: byBin };
 }
 
-/** Scratch matrices of {@link harmonicMask}, kept between calls (they never leave it). */
+/** Scratch matrices of the median filters, kept between calls (they never leave this module). */
 const scratch = { byBin: new Float32Array(0), filtered: new Float32Array(0), median: medianScratch() };
 
 /**
@@ -47,15 +55,18 @@ function softMask(harmByBin: Float32Array, perc: Float32Array, nFrames: number, 
       const k1 = Math.min(nBins, k0 + tile);
       for (let t = t0; t < t1; t++) {
         for (let k = k0; k < k1; k++) {
-          const h = harmByBin[k * nFrames + t]!;
-          const p = perc[t * nBins + k]!;
-          const h2 = h * h;
-          mask[t * nBins + k] = (h > p ? h : p) < FLOAT32_TINY ? 0.5 : h2 / (h2 + p * p);
+          mask[t * nBins + k] = maskValue(harmByBin[k * nFrames + t]!, perc[t * nBins + k]!);
         }
       }
     }
   }
   return mask;
+}
+
+/** The soft mask of one bin (see {@link softMask}). */
+function maskValue(h: number, p: number): number {
+  const h2 = h * h;
+  return (h > p ? h : p) < FLOAT32_TINY ? 0.5 : h2 / (h2 + p * p);
 }
 
 /** Writes the transpose of the row-major `rows x cols` matrix `src` to `dst` (cols x rows), in cache-sized tiles. */
@@ -79,8 +90,10 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
  * istft(S P) = istft(S) - istft(S H) up to float rounding, and one inverse transform suffices.
  */
 export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31): HpssSignals {
-  const mask = harmonicMask(spec, kernelSize);
-  const { nFrames, nFft, hopLength } = spec;
+  const { harmByBin, perc } = medianFilters(spec, kernelSize);
+  const { nFrames, nBins, nFft, hopLength } = spec;
+  // the mask of the two frames being packed, computed on the way (no whole mask matrix)
+  const pairMask = new Float32Array(2 * nBins);
   const n = samples.length;
   const limit = Math.min(n, hopLength * (nFrames - 1));
   const wss = windowSumSquare(nFft, hopLength, nFrames);
@@ -125,7 +138,11 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   };
   for (let t = 0; t < nFrames; t += 2) {
     const pair = t + 1 < nFrames;
-    fillPacked(z, spec, mask, t, pair);
+    for (let k = 0; k < nBins; k++) {
+      pairMask[k] = maskValue(harmByBin[k * nFrames + t]!, perc[t * nBins + k]!);
+      if (pair) pairMask[nBins + k] = maskValue(harmByBin[k * nFrames + t + 1]!, perc[(t + 1) * nBins + k]!);
+    }
+    fillPacked(z, spec, pairMask, t, pair);
     fft.transform(x, z);
     addFrame(t, 0);
     if (pair) addFrame(t + 1, 1);
@@ -151,21 +168,22 @@ function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Floa
  * complex spectrum a + i b (b all zero when `hasB` is false). irfft ignores the imaginary parts of the DC and
  * Nyquist bins, so they are dropped. Products are rounded to float32 as librosa's complex64 ones.
  */
-function fillPacked(z: number[], spec: Spectrogram, mask: Float32Array, a: number, hasB: boolean): void {
+function fillPacked(z: number[], spec: Spectrogram, pairMask: Float32Array, a: number, hasB: boolean): void {
   const { re, im, nBins, nFft } = spec;
   const baseA = a * nBins;
   const baseB = hasB ? baseA + nBins : baseA;
+  const maskB = hasB ? nBins : 0;
   const keepB = hasB ? 1 : 0;
   const last = nBins - 1;
-  z[0] = Math.fround(re[baseA]! * mask[baseA]!);
-  z[1] = -keepB * Math.fround(re[baseB]! * mask[baseB]!);
-  z[2 * last] = Math.fround(re[baseA + last]! * mask[baseA + last]!);
-  z[2 * last + 1] = -keepB * Math.fround(re[baseB + last]! * mask[baseB + last]!);
+  z[0] = Math.fround(re[baseA]! * pairMask[0]!);
+  z[1] = -keepB * Math.fround(re[baseB]! * pairMask[maskB]!);
+  z[2 * last] = Math.fround(re[baseA + last]! * pairMask[last]!);
+  z[2 * last + 1] = -keepB * Math.fround(re[baseB + last]! * pairMask[maskB + last]!);
   for (let k = 1; k < last; k++) {
-    const ma = mask[baseA + k]!;
+    const ma = pairMask[k]!;
     const ar = Math.fround(re[baseA + k]! * ma);
     const ai = Math.fround(im[baseA + k]! * ma);
-    const mb = keepB * mask[baseB + k]!;
+    const mb = keepB * pairMask[maskB + k]!;
     const br = Math.fround(re[baseB + k]! * mb);
     const bi = Math.fround(im[baseB + k]! * mb);
     z[2 * k] = ar - bi;
