@@ -12,6 +12,7 @@ import { downloadAttachment } from './audio/download.js';
 import { createClient, loginAndWait } from './bot/client.js';
 import type { Deps } from './bot/deps.js';
 import { ImageFiles } from './bot/image-files.js';
+import { safeErrorSerializer } from './bot/log-safety.js';
 import { afterReady, installHandlers } from './bot/start.js';
 import { ConfigError, configFromProcess, type AppConfig } from './config.js';
 import { createLogger, type Logger } from './infra/logger.js';
@@ -42,13 +43,15 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
   const queues = createJobQueues({ connection: redis.connection, ...(config.queuePrefix !== undefined && { prefix: config.queuePrefix }) }, (error, source) => logger.error({ err: error, source }, 'queue error'));
   const workers = await startWorkersBesideBot(config, logger, redis.connection);
   if (workers) closers.push(['workers', () => workers.close()]);
-  const client = createClient(logger, config.discordApiUrl);
+  // discord.js errors carry request URLs, and interaction webhook URLs carry tokens.
+  const botLogger = logger.child({}, { serializers: { err: safeErrorSerializer } });
+  const client = createClient(botLogger, config.discordApiUrl);
   closers.unshift(['discord', () => client.destroy()]);
   closers.push(['queues', () => queues.close()], ['stores', () => stores.close()], ['redis', () => redis.stop()]);
   const deps: Deps = {
     // Handlers run only once the client is ready.
     client: client as Deps['client'],
-    logger,
+    logger: botLogger,
     settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion() },
     stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
     jobs: { classify: queues.classify, classifyEvents: queues.events.classify },
