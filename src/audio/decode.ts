@@ -1,10 +1,9 @@
-import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { AudioError } from './errors.js';
+import { collectFfmpegOutput, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
 import { lockedInputArgs, probeInput, type ProbeResult } from './probe.js';
-import { runTool } from './run-tool.js';
+
+export type { AudioSource } from './ffmpeg-job.js';
 
 /** The sample rate that analysis (features, models) works at, in Hz: librosa's default. */
 export const ANALYSIS_SAMPLE_RATE_HZ = 22_050;
@@ -21,9 +20,6 @@ export interface DecodedAudio {
   /** ffmpeg's name of the container, e.g. "ogg", "mov,mp4,m4a,3gp,3g2,mj2". */
   container?: string;
 }
-
-/** Either the audio's bytes (e.g. an upload) or a local file. */
-export type AudioSource = Uint8Array | { path: string };
 
 /** Options of {@link decodeAudio}. */
 export interface DecodeOptions {
@@ -59,14 +55,8 @@ export async function decodeAudio(source: AudioSource, options: DecodeOptions = 
   if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1000 || sampleRateHz > 192_000) {
     throw new RangeError(`sampleRateHz must be an integer in 1000..192000, got ${sampleRateHz}`);
   }
-  options.signal?.throwIfAborted();
-  const timeout = AbortSignal.timeout(limits.decodeTimeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-
-  let staged: StagedInput | undefined;
-  try {
-    staged = await stageInput(source, limits);
-    const { probe, samples } = await probeAndDecode(staged.path, sampleRateHz, limits, signal, options);
+  return withStagedInput(source, limits, options.signal, async (path, signal) => {
+    const { probe, samples } = await probeAndDecode(path, sampleRateHz, limits, signal, options);
     if (isSilent(samples, limits.silencePeakDbfs)) throw new AudioError('SILENT');
     return {
       samples,
@@ -75,17 +65,7 @@ export async function decodeAudio(source: AudioSource, options: DecodeOptions = 
       ...(probe.codec === undefined ? {} : { codec: probe.codec }),
       container: probe.formatName,
     };
-  } catch (error) {
-    if (timeout.aborted && !options.signal?.aborted) {
-      throw new AudioError('TOO_LONG', 'That audio took too long to decode.', {
-        detail: `decode exceeded ${limits.decodeTimeoutMs} ms`,
-        cause: error,
-      });
-    }
-    throw error;
-  } finally {
-    await staged?.cleanup();
-  }
+  });
 }
 
 /**
@@ -145,64 +125,6 @@ export function isSilent(samples: Float32Array, thresholdDbfs: number): boolean 
   return true;
 }
 
-function tooLong(limits: AudioLimits): AudioError {
-  const minutes = Math.round((limits.maxDurationS / 60) * 10) / 10;
-  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`);
-}
-
-function tooLarge(limits: AudioLimits, bytes: number): AudioError {
-  const mib = Math.round((limits.maxInputBytes / 1024 / 1024) * 10) / 10;
-  return new AudioError('TOO_LARGE', `That file is too large: the limit is ${mib} MiB.`, {
-    detail: `${bytes} bytes > ${limits.maxInputBytes}`,
-  });
-}
-
-interface StagedInput {
-  path: string;
-  cleanup: () => Promise<void>;
-}
-
-/**
- * Checks the size before any process starts. Bytes are written to a private temporary file
- * rather than piped: through a pipe ffmpeg cannot seek, so an mp4 whose index follows its data
- * fails, an mp3 keeps its encoder padding and containers state no duration; from a file, bytes
- * and path decode identically.
- */
-async function stageInput(source: AudioSource, limits: AudioLimits): Promise<StagedInput> {
-  if (source instanceof Uint8Array) {
-    if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
-    if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
-    return withPrivateDir(async (dir) => {
-      const path = join(dir, 'input');
-      await writeFile(path, source, { mode: 0o600 });
-      return path;
-    });
-  }
-  const path = resolve(source.path);
-  const info = await stat(path);
-  if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: `${path} is not a regular file` });
-  if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
-  if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
-  // ffmpeg lets a file's extension sway its format probe (a text file named .mp3 would look like
-  // a damaged mp3); a link without extension makes a path decode exactly as its bytes would.
-  return withPrivateDir((dir) => {
-    const link = join(dir, 'input');
-    return symlink(path, link).then(() => link);
-  });
-}
-
-/** Makes a private temporary folder, prepares the input in it, and cleans up on failure. */
-async function withPrivateDir(prepare: (dir: string) => Promise<string>): Promise<StagedInput> {
-  const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-'));
-  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  try {
-    return { path: await prepare(dir), cleanup };
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
-}
-
 async function runDecoder(
   ffmpegPath: string,
   path: string,
@@ -221,26 +143,10 @@ async function runDecoder(
     '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1',
   ];
   const maxBytes = Math.ceil(limits.maxDurationS * sampleRateHz) * Float32Array.BYTES_PER_ELEMENT;
-  const chunks: Buffer[] = [];
-  let totalBytes = 0;
-  const result = await runTool(ffmpegPath, args, {
-    signal,
-    onStdout: (chunk) => {
-      totalBytes += chunk.length;
-      if (totalBytes > maxBytes) return false;
-      chunks.push(chunk);
-      return true;
-    },
-  });
-  if (result.stopped) throw tooLong(limits);
-  if (result.exitCode !== 0) {
-    const detail = result.stderr.trim().slice(-2000);
-    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
-    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
-  }
+  const { chunks, totalBytes, stderr } = await collectFfmpegOutput(ffmpegPath, args, maxBytes, limits, signal);
   const samples = concatFloat32(chunks, totalBytes);
   if (samples.length === 0) {
-    throw new AudioError('CORRUPT', undefined, { detail: result.stderr.trim().slice(-2000) || 'no samples decoded' });
+    throw new AudioError('CORRUPT', undefined, { detail: stderr.trim().slice(-2000) || 'no samples decoded' });
   }
   return samples;
 }

@@ -1,11 +1,7 @@
-import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { AudioSource } from './decode.js';
 import { AudioError } from './errors.js';
+import { collectFfmpegOutput, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
 import { lockedInputArgs, probeInput } from './probe.js';
-import { runTool } from './run-tool.js';
 
 /** Opus always runs at 48 kHz; so does Discord voice. */
 export const OPUS_SAMPLE_RATE_HZ = 48_000;
@@ -45,17 +41,11 @@ export async function encodeOpusCopy(source: AudioSource, options: EncodeOptions
   if (!Number.isInteger(bitrateKbps) || bitrateKbps < 6 || bitrateKbps > 510) {
     throw new RangeError(`bitrateKbps must be an integer in 6..510, got ${bitrateKbps}`);
   }
-  options.signal?.throwIfAborted();
-  const timeout = AbortSignal.timeout(limits.decodeTimeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-
-  let staged: { path: string; dir: string } | undefined;
-  try {
-    staged = await stage(source, limits);
-    const probe = await probeInput(options.ffprobePath ?? 'ffprobe', staged.path, signal);
+  return withStagedInput(source, limits, options.signal, async (path, signal) => {
+    const probe = await probeInput(options.ffprobePath ?? 'ffprobe', path, signal);
     if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
     const channels = probe.channels === 1 ? 1 : 2;
-    const ogg = await runEncoder(options.ffmpegPath ?? 'ffmpeg', staged.path, channels, bitrateKbps, limits, signal);
+    const ogg = await runEncoder(options.ffmpegPath ?? 'ffmpeg', path, channels, bitrateKbps, limits, signal);
     const encodedS = oggOpusDurationS(ogg);
     if (encodedS === undefined || encodedS <= 0) throw new AudioError('CORRUPT', undefined, { detail: 'no audio encoded' });
     if (encodedS > limits.maxDurationS) throw tooLong(limits);
@@ -65,17 +55,7 @@ export async function encodeOpusCopy(source: AudioSource, options: EncodeOptions
       });
     }
     return ogg;
-  } catch (error) {
-    if (timeout.aborted && !options.signal?.aborted) {
-      throw new AudioError('TOO_LONG', 'That audio took too long to decode.', {
-        detail: `encode exceeded ${limits.decodeTimeoutMs} ms`,
-        cause: error,
-      });
-    }
-    throw error;
-  } finally {
-    if (staged) await rm(staged.dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function runEncoder(
@@ -99,24 +79,8 @@ async function runEncoder(
   ];
   // VBR may run well over its target on dense material; this only stops runaway output.
   const maxBytes = Math.ceil(((limits.maxDurationS + 1) * bitrateKbps * 1000) / 8) * 3 + 1024 * 1024;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const result = await runTool(ffmpegPath, args, {
-    signal,
-    onStdout: (chunk) => {
-      total += chunk.length;
-      if (total > maxBytes) return false;
-      chunks.push(chunk);
-      return true;
-    },
-  });
-  if (result.stopped) throw tooLong(limits);
-  if (result.exitCode !== 0) {
-    const detail = result.stderr.trim().slice(-2000);
-    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
-    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
-  }
-  return Buffer.concat(chunks, total);
+  const { chunks, totalBytes } = await collectFfmpegOutput(ffmpegPath, args, maxBytes, limits, signal);
+  return Buffer.concat(chunks, totalBytes);
 }
 
 /**
@@ -143,45 +107,4 @@ export function oggOpusDurationS(ogg: Uint8Array): number | undefined {
   }
   if (offset !== bytes.length || preSkip === undefined || lastGranule === undefined) return undefined;
   return Math.max(0, Number(lastGranule) - preSkip) / OPUS_SAMPLE_RATE_HZ;
-}
-
-function tooLong(limits: AudioLimits): AudioError {
-  const minutes = Math.round((limits.maxDurationS / 60) * 10) / 10;
-  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`);
-}
-
-/**
- * Checks the size before any process starts and gives ffmpeg a private, extension-less path to
- * the input (bytes are written to a file, as for decoding: an mp4 whose index follows its data
- * needs a seekable input).
- */
-async function stage(source: AudioSource, limits: AudioLimits): Promise<{ path: string; dir: string }> {
-  let target: string | undefined;
-  if (source instanceof Uint8Array) {
-    if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
-    if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
-  } else {
-    target = resolve(source.path);
-    const info = await stat(target);
-    if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: 'not a regular file' });
-    if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
-    if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'cratedigger-encode-'));
-  const path = join(dir, 'input');
-  try {
-    if (target === undefined) await writeFile(path, source as Uint8Array, { mode: 0o600 });
-    else await symlink(target, path);
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return { path, dir };
-}
-
-function tooLarge(limits: AudioLimits, bytes: number): AudioError {
-  const mib = Math.round((limits.maxInputBytes / 1024 / 1024) * 10) / 10;
-  return new AudioError('TOO_LARGE', `That file is too large: the limit is ${mib} MiB.`, {
-    detail: `${bytes} bytes > ${limits.maxInputBytes}`,
-  });
 }

@@ -1,0 +1,129 @@
+import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AudioError } from './errors.js';
+import type { AudioLimits } from './limits.js';
+import { runTool } from './run-tool.js';
+
+/**
+ * What decoding and encoding share: staging the input where ffmpeg may read it, the size and
+ * duration errors, the wall-clock budget, and collecting ffmpeg's output with a cap.
+ */
+
+/** Either the audio's bytes (e.g. an upload) or a local file. */
+export type AudioSource = Uint8Array | { path: string };
+
+/** The input as ffmpeg will read it, and how to remove the private folder afterwards. */
+export interface StagedInput {
+  path: string;
+  cleanup: () => Promise<void>;
+}
+
+/** The error for audio longer than `limits.maxDurationS`. */
+export function tooLong(limits: AudioLimits): AudioError {
+  const minutes = Math.round((limits.maxDurationS / 60) * 10) / 10;
+  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`);
+}
+
+function tooLarge(limits: AudioLimits, bytes: number): AudioError {
+  const mib = Math.round((limits.maxInputBytes / 1024 / 1024) * 10) / 10;
+  return new AudioError('TOO_LARGE', `That file is too large: the limit is ${mib} MiB.`, {
+    detail: `${bytes} bytes > ${limits.maxInputBytes}`,
+  });
+}
+
+/**
+ * Checks the size before any process starts, then gives ffmpeg a private, extension-less path:
+ * bytes are written to a file rather than piped (through a pipe ffmpeg cannot seek, so an mp4
+ * whose index follows its data fails, an mp3 keeps its encoder padding and containers state no
+ * duration), and a path is reached through a link without extension (ffmpeg lets a file's
+ * extension sway its format probe: a text file named .mp3 would look like a damaged mp3). Bytes
+ * and path therefore decode identically.
+ */
+export async function stageInput(source: AudioSource, limits: AudioLimits): Promise<StagedInput> {
+  let target: string | undefined;
+  if (source instanceof Uint8Array) {
+    if (source.length === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty input' });
+    if (source.length > limits.maxInputBytes) throw tooLarge(limits, source.length);
+  } else {
+    target = resolve(source.path);
+    const info = await stat(target);
+    if (!info.isFile()) throw new AudioError('NOT_AUDIO', undefined, { detail: `${target} is not a regular file` });
+    if (info.size === 0) throw new AudioError('NOT_AUDIO', undefined, { detail: 'empty file' });
+    if (info.size > limits.maxInputBytes) throw tooLarge(limits, info.size);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-'));
+  const cleanup = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  const path = join(dir, 'input');
+  try {
+    if (target === undefined) await writeFile(path, source as Uint8Array, { mode: 0o600 });
+    else await symlink(target, path);
+    return { path, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/**
+ * Runs `work` on the staged input within `limits.decodeTimeoutMs` (combined with the caller's
+ * signal), removing the staged input afterwards. A run that outlasts the budget is `TOO_LONG`:
+ * inputs crafted to decode slowly are refused like endless ones.
+ */
+export async function withStagedInput<T>(
+  source: AudioSource,
+  limits: AudioLimits,
+  callerSignal: AbortSignal | undefined,
+  work: (path: string, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  callerSignal?.throwIfAborted();
+  const timeout = AbortSignal.timeout(limits.decodeTimeoutMs);
+  const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+  let staged: StagedInput | undefined;
+  try {
+    staged = await stageInput(source, limits);
+    return await work(staged.path, signal);
+  } catch (error) {
+    if (timeout.aborted && !callerSignal?.aborted) {
+      throw new AudioError('TOO_LONG', 'That audio took too long to decode.', {
+        detail: `ffmpeg exceeded ${limits.decodeTimeoutMs} ms`,
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    await staged?.cleanup();
+  }
+}
+
+/**
+ * Runs ffmpeg and collects its stdout. Output past `maxBytes` kills it and is `TOO_LONG` (an
+ * endless or lying stream cannot fill memory); a failed run is `UNSUPPORTED` when ffmpeg lacks a
+ * decoder, else `CORRUPT`.
+ */
+export async function collectFfmpegOutput(
+  ffmpegPath: string,
+  args: readonly string[],
+  maxBytes: number,
+  limits: AudioLimits,
+  signal: AbortSignal,
+): Promise<{ chunks: Buffer[]; totalBytes: number; stderr: string }> {
+  const chunks: Buffer[] = [];
+  let totalBytes = 0;
+  const result = await runTool(ffmpegPath, args, {
+    signal,
+    onStdout: (chunk) => {
+      totalBytes += chunk.length;
+      if (totalBytes > maxBytes) return false;
+      chunks.push(chunk);
+      return true;
+    },
+  });
+  if (result.stopped) throw tooLong(limits);
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.trim().slice(-2000);
+    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
+    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
+  }
+  return { chunks, totalBytes, stderr: result.stderr };
+}
