@@ -46,6 +46,9 @@ async function remove(interaction: ChatInputCommandInteraction, deps: Deps, guil
 
 async function importFrom(interaction: ChatInputCommandInteraction, deps: Deps): Promise<void> {
   requireManageGuild(interaction);
+  if (!deps.settings.messageContent) {
+    throw new UserError('I can\'t see attachments in channel history: the bot\'s owner must turn on the **Message Content** intent (Discord developer portal > Bot), then restart me.');
+  }
   const picked = interaction.options.getChannel('channel', true, [ChannelType.GuildText]);
   await interaction.deferReply();
   const channel = await deps.client.channels.fetch(picked.id).catch(() => null);

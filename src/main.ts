@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { COMMANDS } from '../commands/index.js';
 import { startWorkersBesideBot } from '../workers/run.js';
 import { downloadAttachment } from './audio/download.js';
-import { createClient, loginAndWait } from './bot/client.js';
+import type { Client } from 'discord.js';
+import { createClient, isDisallowedIntents, loginAndWait } from './bot/client.js';
 import type { Deps } from './bot/deps.js';
 import { ImageFiles } from './bot/image-files.js';
 import { safeErrorSerializer } from './bot/log-safety.js';
@@ -36,6 +37,31 @@ async function shutDown(closers: readonly Closer[], logger: Logger): Promise<voi
   }
 }
 
+/**
+ * Logs the bot in with handlers attached. A new bot application has its privileged intents off:
+ * without Message Content the bot still answers commands, menus and reactions; only auto-classify
+ * and import need it, so it retries without and says so.
+ */
+async function connectDiscord(shared: Omit<Deps, 'client'>, config: AppConfig, onClient: (client: Client) => void): Promise<void> {
+  for (const messageContent of [true, false]) {
+    const client = createClient(shared.logger, { messageContent, ...(config.discordApiUrl !== undefined && { apiUrl: config.discordApiUrl }) });
+    onClient(client);
+    // Handlers run only once the client is ready.
+    const deps: Deps = { ...shared, client: client as Deps['client'], settings: { ...shared.settings, messageContent } };
+    installHandlers(deps, COMMANDS);
+    try {
+      const ready = await loginAndWait(client, config.discordToken ?? '');
+      shared.logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size, messageContent }, 'logged in');
+      await afterReady(deps, COMMANDS, config.devGuildId);
+      return;
+    } catch (error) {
+      if (!messageContent || !isDisallowedIntents(error)) throw error;
+      await client.destroy();
+      shared.logger.warn('the Message Content intent is off for this bot (developer portal > Bot > Privileged Gateway Intents): running without it; auto-classify channels and /library import need it');
+    }
+  }
+}
+
 /** Starts everything; `closers` receives what to close, in order, as soon as it exists. */
 async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promise<void> {
   const redis = await connectRedis(config, logger);
@@ -43,24 +69,18 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
   const queues = createJobQueues({ connection: redis.connection, ...(config.queuePrefix !== undefined && { prefix: config.queuePrefix }) }, (error, source) => logger.error({ err: error, source }, 'queue error'));
   const workers = await startWorkersBesideBot(config, logger, redis.connection);
   if (workers) closers.push(['workers', () => workers.close()]);
-  // discord.js errors carry request URLs, and interaction webhook URLs carry tokens.
-  const botLogger = logger.child({}, { serializers: { err: safeErrorSerializer } });
-  const client = createClient(botLogger, config.discordApiUrl);
-  closers.unshift(['discord', () => client.destroy()]);
+  let client: Client | undefined;
+  closers.unshift(['discord', async () => client?.destroy()]);
   closers.push(['queues', () => queues.close()], ['stores', () => stores.close()], ['redis', () => redis.stop()]);
-  const deps: Deps = {
-    // Handlers run only once the client is ready.
-    client: client as Deps['client'],
-    logger: botLogger,
-    settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion() },
+  const shared: Omit<Deps, 'client'> = {
+    // discord.js errors carry request URLs, and interaction webhook URLs carry tokens.
+    logger: logger.child({}, { serializers: { err: safeErrorSerializer } }),
+    settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion(), messageContent: true },
     stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
     jobs: { classify: queues.classify, classifyEvents: queues.events.classify },
     download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
   };
-  installHandlers(deps, COMMANDS);
-  const ready = await loginAndWait(client, config.discordToken ?? '');
-  logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'logged in');
-  await afterReady(deps, COMMANDS, config.devGuildId);
+  await connectDiscord(shared, config, (created) => (client = created));
 }
 
 async function main(): Promise<void> {

@@ -2,13 +2,18 @@ import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Logger } from 'pino';
 
 /**
- * The bot's discord.js client: guilds, messages (MessageContent, for the attachments of
- * auto-classified and imported messages) and reactions, with the partials that let reactions on
- * messages from before a restart arrive. `apiUrl` points REST at another Discord (the tests' fake).
+ * The bot's discord.js client: guilds, messages and reactions, with the partials that let
+ * reactions on messages from before a restart arrive. `messageContent` adds the privileged
+ * Message Content intent (attachments of members' messages, for auto-classify and import).
+ * `apiUrl` points REST at another Discord (the tests' fake).
  */
-export function createClient(logger: Logger, apiUrl?: string): Client {
+export function createClient(logger: Logger, options: { apiUrl?: string; messageContent: boolean }): Client {
+  const { apiUrl, messageContent } = options;
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent],
+    intents: [
+      GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions,
+      ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
+    ],
     partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
     allowedMentions: { parse: [] },
     ...(apiUrl !== undefined && { rest: { api: apiUrl } }),
@@ -18,6 +23,11 @@ export function createClient(logger: Logger, apiUrl?: string): Client {
   client.on(Events.ShardError, (error, shardId) => logger.error({ err: error, shardId }, 'gateway error'));
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
   return client;
+}
+
+/** True for the login error of a bot whose privileged intents are not enabled in the developer portal. */
+export function isDisallowedIntents(error: unknown): boolean {
+  return error instanceof Error && /disallowed intents/i.test(error.message);
 }
 
 /** Logs in and resolves once the client is ready (the listener is attached before login). */

@@ -10,6 +10,8 @@ export interface BotSettings {
   attachmentHosts: readonly string[];
   /** Version of the genre model the workers run, shown in embeds. */
   modelVersion: string;
+  /** Whether the client holds the Message Content intent (members' attachments are visible). */
+  messageContent: boolean;
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FakeDiscord } from '../fake-discord/index.js';
+import { FakeDiscord, type FakeDiscordOptions } from '../fake-discord/index.js';
 import { GTZAN_DIR } from '../gtzan.js';
 import { startTestRedis, type TestRedis } from '../redis.js';
 
@@ -102,8 +102,8 @@ export class World {
 
   private constructor(readonly fake: FakeDiscord, readonly redis: TestRedis, readonly dataDir: string) {}
 
-  static async start(): Promise<World> {
-    const fake = await FakeDiscord.start();
+  static async start(fakeOptions: FakeDiscordOptions = {}): Promise<World> {
+    const fake = await FakeDiscord.start(fakeOptions);
     const redis = await startTestRedis();
     return new World(fake, redis, mkdtempSync(join(tmpdir(), 'cratedigger-e2e-')));
   }
