@@ -1,0 +1,243 @@
+import { easeScores, interactionValues, type EaseModel } from './cf.js';
+import type { Library, RecFeedback, RecTrack } from './library.js';
+import { mmrSelect } from './mmr.js';
+import { fitPreference, genreAffinity, preferenceScore, recencyWeight, tasteVector, type RatedTrack } from './taste.js';
+
+/** Weights of the score components (each component is min-max scaled to [0, 1] over the candidates). */
+export interface BlendWeights {
+  cf: number;
+  content: number;
+  genre: number;
+  /** Only for the server view and for cold-start members. */
+  popularity: number;
+  /** The member's learned preference (fine-tuning); used when `fineTune` is on. */
+  learned: number;
+}
+
+/** Defaults of {@link BlendWeights}. */
+export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = { cf: 0.3, content: 0.4, genre: 0.3, popularity: 0.5, learned: 0.6 };
+
+/** What every request takes: plain data plus tuning knobs. */
+export interface RecRequest {
+  library: Library;
+  /** The server's feedback, any order; for one (member, track) the latest `atMs` wins. */
+  feedback: readonly RecFeedback[];
+  /** A fitted EASE model of the server (refit as often as convenient; fresh reactions still count). */
+  cf?: EaseModel;
+  /** How many recommendations; default 10. */
+  k?: number;
+  weights?: Partial<BlendWeights>;
+  /** MMR λ; default 0.8. */
+  mmrLambda?: number;
+  /** At most this many per artist; default 2. */
+  maxPerArtist?: number;
+  /** Candidates scored before re-ranking; default 200. */
+  poolSize?: number;
+  /** Recency half-life of reactions in ms; default 30 days. */
+  halfLifeMs?: number;
+  /** "Now" in ms for recency; default the newest feedback time. */
+  nowMs?: number;
+  /** Learn a per-member preference from their reactions and blend it in; default false. */
+  fineTune?: boolean;
+}
+
+/** Per-component raw scores of one recommendation. */
+export interface ScoreParts {
+  cf: number;
+  content: number;
+  genre: number;
+  popularity: number;
+  learned: number;
+}
+
+/** One recommended track with its blended score and a one-line reason. */
+export interface Recommendation {
+  trackId: string;
+  /** Blended relevance in [0, 1] (before diversity re-ranking). */
+  score: number;
+  /** E.g. `because you liked “X”`, `sounds like “Y”`, `popular here (3 👍)`. */
+  reason: string;
+  parts: ScoreParts;
+}
+
+interface Scored {
+  id: string;
+  relevance: number;
+  embedding: ArrayLike<number>;
+  artist?: string;
+  parts: ScoreParts;
+  reason: string;
+}
+
+const ZERO: ScoreParts = { cf: 0, content: 0, genre: 0, popularity: 0, learned: 0 };
+const KEYS = Object.keys(ZERO) as (keyof ScoreParts)[];
+const DAY_MS = 86_400_000;
+
+/** Latest feedback per (member, track), oldest first. */
+function latestFeedback(feedback: readonly RecFeedback[]): RecFeedback[] {
+  const sorted = [...feedback].sort((a, b) => a.atMs - b.atMs);
+  const latest = new Map<string, RecFeedback>();
+  for (const f of sorted) latest.set(`${f.userId}\u0000${f.trackId}`, f);
+  return [...latest.values()];
+}
+
+/** The rated tracks of `events` that are in the library, with recency folded into the weight. */
+function ratedTracks(lib: Library, events: readonly RecFeedback[], nowMs: number, halfLifeMs: number): (RatedTrack & { title: string })[] {
+  return events.flatMap((f) => {
+    const t = lib.get(f.trackId);
+    if (!t) return [];
+    const weight = (f.weight ?? 1) * recencyWeight(nowMs - f.atMs, halfLifeMs);
+    return [{ trackId: t.id, title: t.title, embedding: t.embedding, genreProbabilities: t.genreProbabilities, value: f.value, weight }];
+  });
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let j = 0; j < n; j++) s += (a[j] as number) * (b[j] as number);
+  return s;
+}
+
+/** Min-max scales each component over the candidates and blends them by `w`. */
+function blend(cands: { parts: ScoreParts }[], w: BlendWeights): number[] {
+  const scaled = KEYS.map((key) => {
+    const vals = cands.map((c) => c.parts[key]);
+    const lo = Math.min(...vals);
+    const hi = Math.max(...vals);
+    return vals.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
+  });
+  const totalW = KEYS.reduce((s, key, ki) => s + (scaled[ki]?.some((v) => v > 0) ? w[key] : 0), 0) || 1;
+  return cands.map((_, i) => KEYS.reduce((s, key, ki) => s + w[key] * (scaled[ki]?.[i] ?? 0), 0) / totalW);
+}
+
+function quoted(t: { title: string; artist?: string }): string {
+  return `“${t.title}”${t.artist ? ` by ${t.artist}` : ''}`;
+}
+
+/** The liked track most similar to `e`, for "sounds like" reasons. */
+function closestLiked(rated: readonly (RatedTrack & { title: string })[], e: ArrayLike<number>): (RatedTrack & { title: string }) | undefined {
+  let best: (RatedTrack & { title: string }) | undefined;
+  let bestSim = -Infinity;
+  for (const r of rated) {
+    if (r.value < 0) continue;
+    const s = dot(r.embedding, e);
+    if (s > bestSim) [best, bestSim] = [r, s];
+  }
+  return best;
+}
+
+function finish(cands: Scored[], req: RecRequest): Recommendation[] {
+  const picked = mmrSelect(cands, req.k ?? 10, { lambda: req.mmrLambda ?? 0.8, maxPerArtist: req.maxPerArtist ?? 2 });
+  return picked.map((c) => ({ trackId: c.id, score: c.relevance, reason: c.reason, parts: c.parts }));
+}
+
+/** Server popularity: Σ value x weight over the latest reactions, and the like count, per track. */
+function popularity(events: readonly RecFeedback[]): Map<string, { score: number; likes: number }> {
+  const out = new Map<string, { score: number; likes: number }>();
+  for (const f of events) {
+    const p = out.get(f.trackId) ?? { score: 0, likes: 0 };
+    p.score += f.value * (f.weight ?? 1);
+    if (f.value > 0) p.likes += 1;
+    out.set(f.trackId, p);
+  }
+  return out;
+}
+
+/**
+ * What the server as a whole likes: its collective taste (content similarity to everything its
+ * members liked, away from what they disliked) blended with popularity. Tracks in `exclude` are
+ * never returned. Also the cold-start answer for a member with no reactions yet.
+ */
+export function recommendForServer(req: RecRequest, exclude: ReadonlySet<string> = new Set()): Recommendation[] {
+  const { library: lib } = req;
+  const events = latestFeedback(req.feedback);
+  const nowMs = req.nowMs ?? events.at(-1)?.atMs ?? 0;
+  const rated = ratedTracks(lib, events, nowMs, req.halfLifeMs ?? 30 * DAY_MS);
+  const q = tasteVector(rated, lib.dim);
+  const pop = popularity(events);
+  const pool = req.poolSize ?? 200;
+  const ids = new Set(lib.index.search(q, pool, { exclude }).map((h) => h.id));
+  [...pop].filter(([id, p]) => p.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
+  const cands = [...ids].flatMap((id): Scored[] => {
+    const t = lib.get(id);
+    if (!t) return [];
+    const p = pop.get(id);
+    const near = closestLiked(rated, t.embedding);
+    const reason = p && p.likes > 0 && p.score > 0 ? `popular here (${p.likes} 👍)` : near ? `sounds like ${quoted(near)}, liked here` : 'new to you';
+    return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason, parts: { ...ZERO, content: dot(t.embedding, q), popularity: p?.score ?? 0 } }];
+  });
+  const w = { ...DEFAULT_WEIGHTS, ...req.weights };
+  blend(cands, { ...ZERO, content: w.content, popularity: w.popularity }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
+  return finish(cands, req);
+}
+
+/**
+ * Recommendations for one member: EASE scores from the server's reactions, content similarity
+ * to what they liked and away from what they disliked (recency-weighted), genre affinity and,
+ * with `fineTune`, their learned preference; re-ranked by MMR with an artist cap. Never returns
+ * a track the member rated. A member without reactions gets {@link recommendForServer}.
+ */
+export function recommendForMember(req: RecRequest, userId: string): Recommendation[] {
+  const { library: lib } = req;
+  const events = latestFeedback(req.feedback);
+  const mine = events.filter((f) => f.userId === userId);
+  if (mine.length === 0) return recommendForServer(req);
+  const nowMs = req.nowMs ?? events.at(-1)?.atMs ?? 0;
+  const rated = ratedTracks(lib, mine, nowMs, req.halfLifeMs ?? 30 * DAY_MS);
+  const exclude = new Set(mine.map((f) => f.trackId));
+  const q = tasteVector(rated, lib.dim);
+  const affinity = genreAffinity(rated);
+  const pref = req.fineTune ? fitPreference(rated, lib.dim) : undefined;
+  const pool = req.poolSize ?? 200;
+  const ids = new Set(lib.index.search(q, pool, { exclude }).map((h) => h.id));
+  if (pref) lib.index.search(pref.w, pool, { exclude }).forEach((h) => ids.add(h.id));
+  const cf = req.cf ? easeScores(req.cf, interactionValues(mine).get(userId) ?? new Map<string, number>()) : new Map<string, { score: number; because?: string }>();
+  [...cf].filter(([id, s]) => s.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
+  const cands = [...ids].flatMap((id): Scored[] => {
+    const t = lib.get(id);
+    if (!t) return [];
+    const c = cf.get(id);
+    const parts: ScoreParts = {
+      ...ZERO,
+      cf: c?.score ?? 0,
+      content: dot(t.embedding, q),
+      genre: t.genreProbabilities ? dot(t.genreProbabilities, affinity) : 0,
+      learned: pref ? preferenceScore(pref, t.embedding) : 0,
+    };
+    return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason: '', parts }];
+  });
+  const w = { ...DEFAULT_WEIGHTS, ...req.weights };
+  blend(cands, { ...w, popularity: 0, learned: pref ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
+  const top = cands.slice(0, Math.max(pool, (req.k ?? 10) * 5));
+  for (const c of top) c.reason = memberReason(lib, c, cf.get(c.id)?.because, rated);
+  return finish(top, req);
+}
+
+function memberReason(lib: Library, c: Scored, cfBecause: string | undefined, rated: readonly (RatedTrack & { title: string })[]): string {
+  const because = cfBecause ? lib.get(cfBecause) : undefined;
+  if (because && c.parts.cf > 0) return `because you liked ${quoted(because)}`;
+  const near = closestLiked(rated, c.embedding);
+  if (near) return `sounds like ${quoted(near)}, which you liked`;
+  const t = lib.get(c.id);
+  const g = t?.genreProbabilities ? t.genreProbabilities.indexOf(Math.max(...t.genreProbabilities)) : -1;
+  return lib.genres[g] ? `more ${lib.genres[g]}` : 'new to you';
+}
+
+/**
+ * Tracks that sound like `trackId` (content similarity; works for a brand-new track with no
+ * reactions). With `userId`, tracks that member rated are left out. Unknown track: empty list.
+ */
+export function recommendLike(req: RecRequest, trackId: string, userId?: string): Recommendation[] {
+  const { library: lib } = req;
+  const seed: RecTrack | undefined = lib.get(trackId);
+  if (!seed) return [];
+  const exclude = new Set([trackId, ...(userId ? latestFeedback(req.feedback).filter((f) => f.userId === userId).map((f) => f.trackId) : [])]);
+  const cands = lib.index.search(seed.embedding, req.poolSize ?? 200, { exclude }).flatMap((h): Scored[] => {
+    const t = lib.get(h.id);
+    if (!t) return [];
+    return [{ id: h.id, embedding: t.embedding, artist: t.artist, relevance: (h.score + 1) / 2, reason: `sounds like ${quoted(seed)}`, parts: { ...ZERO, content: h.score } }];
+  });
+  return finish(cands, req);
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { FlatIndex, TopK } from './vector-index.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+function bruteForce(vectors: Map<string, number[]>, q: number[], k: number, exclude: Set<string>): string[] {
+  return [...vectors]
+    .filter(([id]) => !exclude.has(id))
+    .map(([id, v]) => ({ id, s: v.reduce((acc, x, j) => acc + Math.fround(x) * Math.fround(q[j] ?? 0), 0) }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, k)
+    .map((h) => h.id);
+}
+
+describe('FlatIndex', () => {
+  it('returns the same top k as a brute-force scan on random data, excluding ids', () => {
+    const r = rng(7);
+    const dim = 24;
+    const index = new FlatIndex(dim, 4);
+    const vectors = new Map<string, number[]>();
+    for (let i = 0; i < 500; i++) {
+      const v = Array.from({ length: dim }, r);
+      vectors.set(`t${i}`, v);
+      index.add(`t${i}`, v);
+    }
+    for (let trial = 0; trial < 20; trial++) {
+      const q = Array.from({ length: dim }, r);
+      const exclude = new Set([`t${trial}`, `t${trial * 7}`]);
+      const got = index.search(q, 15, { exclude }).map((h) => h.id);
+      expect(got).toEqual(bruteForce(vectors, q, 15, exclude));
+    }
+  });
+
+  it('keeps ids right after removals (swap with the last slot) and replaces on re-add', () => {
+    const index = new FlatIndex(2);
+    index.add('a', [1, 0]);
+    index.add('b', [0, 1]);
+    index.add('c', [0.7, 0.7]);
+    expect(index.remove('a')).toBe(true);
+    expect(index.remove('a')).toBe(false);
+    expect(index.size).toBe(2);
+    expect(index.search([1, 0], 5).map((h) => h.id)).toEqual(['c', 'b']);
+    index.add('b', [1, 0]);
+    expect(index.search([1, 0], 1)).toEqual([{ id: 'b', score: 1 }]);
+    expect([...(index.vector('c') ?? [])]).toEqual([Math.fround(0.7), Math.fround(0.7)]);
+  });
+
+  it('applies the filter and rejects vectors of the wrong length', () => {
+    const index = new FlatIndex(2);
+    index.add('x1', [1, 0]);
+    index.add('y1', [0.9, 0.1]);
+    expect(index.search([1, 0], 5, { filter: (id) => id.startsWith('y') }).map((h) => h.id)).toEqual(['y1']);
+    expect(() => index.add('z', [1, 2, 3])).toThrow(RangeError);
+    expect(() => index.search([1], 1)).toThrow(RangeError);
+    expect(index.search([1, 0], 0)).toEqual([]);
+  });
+});
+
+describe('TopK', () => {
+  it('keeps the k largest, best first, earlier slot on ties', () => {
+    const top = new TopK(3);
+    [5, 1, 9, 5, 7, 2].forEach((s, slot) => top.push(s, slot));
+    expect(top.sorted()).toEqual([
+      { score: 9, slot: 2 },
+      { score: 7, slot: 4 },
+      { score: 5, slot: 0 },
+    ]);
+  });
+});
