@@ -6,7 +6,7 @@ import { VOTES } from './track-embed.js';
 /** Track messages younger than this are checked at start-up, in ms (14 days). */
 export const RECONCILE_WINDOW_MS = 14 * 24 * 3600_000;
 /** At most this many messages per server are checked at start-up, newest first. */
-export const RECONCILE_MAX_MESSAGES = 300;
+export const RECONCILE_MAX_MESSAGES = 100;
 
 /** What a start-up reconciliation changed. */
 export interface ReconcileCounts {
@@ -30,7 +30,8 @@ async function presentVotes(message: Message): Promise<Map<string, Set<1 | -1>>>
   const votes = new Map<string, Set<1 | -1>>();
   for (const [emoji, value] of [[VOTES.up, 1], [VOTES.down, -1]] as const) {
     const reaction = message.reactions.cache.get(emoji);
-    if (!reaction) continue;
+    // Only the bot's own vote (or none): no member list to fetch.
+    if (!reaction || reaction.count - (reaction.me ? 1 : 0) <= 0) continue;
     let after: string | undefined;
     for (;;) {
       const page = await reaction.users.fetch({ limit: 100, ...(after !== undefined && { after }) });
