@@ -60,6 +60,9 @@ export interface Recommendation {
   parts: ScoreParts;
 }
 
+/** A rated track with what reasons need to name it. */
+type Titled = { title: string; artist?: string };
+
 interface Scored {
   id: string;
   relevance: number;
@@ -82,12 +85,12 @@ function latestFeedback(feedback: readonly RecFeedback[]): RecFeedback[] {
 }
 
 /** The rated tracks of `events` that are in the library, with recency folded into the weight. */
-function ratedTracks(lib: Library, events: readonly RecFeedback[], nowMs: number, halfLifeMs: number): (RatedTrack & { title: string })[] {
+function ratedTracks(lib: Library, events: readonly RecFeedback[], nowMs: number, halfLifeMs: number): (RatedTrack & Titled)[] {
   return events.flatMap((f) => {
     const t = lib.get(f.trackId);
     if (!t) return [];
     const weight = (f.weight ?? 1) * recencyWeight(nowMs - f.atMs, halfLifeMs);
-    return [{ trackId: t.id, title: t.title, embedding: t.embedding, genreProbabilities: t.genreProbabilities, value: f.value, weight }];
+    return [{ trackId: t.id, title: t.title, artist: t.artist, embedding: t.embedding, genreProbabilities: t.genreProbabilities, value: f.value, weight }];
   });
 }
 
@@ -115,8 +118,8 @@ function quoted(t: { title: string; artist?: string }): string {
 }
 
 /** The liked track most similar to `e`, for "sounds like" reasons. */
-function closestLiked(rated: readonly (RatedTrack & { title: string })[], e: ArrayLike<number>): (RatedTrack & { title: string }) | undefined {
-  let best: (RatedTrack & { title: string }) | undefined;
+function closestLiked(rated: readonly (RatedTrack & Titled)[], e: ArrayLike<number>): (RatedTrack & Titled) | undefined {
+  let best: (RatedTrack & Titled) | undefined;
   let bestSim = -Infinity;
   for (const r of rated) {
     if (r.value < 0) continue;
@@ -215,7 +218,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
   return finish(top, req);
 }
 
-function memberReason(lib: Library, c: Scored, cfBecause: string | undefined, rated: readonly (RatedTrack & { title: string })[]): string {
+function memberReason(lib: Library, c: Scored, cfBecause: string | undefined, rated: readonly (RatedTrack & Titled)[]): string {
   const because = cfBecause ? lib.get(cfBecause) : undefined;
   if (because && c.parts.cf > 0) return `because you liked ${quoted(because)}`;
   const near = closestLiked(rated, c.embedding);
