@@ -1,6 +1,7 @@
 import { fftOf } from './fft-cache.js';
 import { medianFilterRows, medianScratch } from './median.js';
 import { periodicHann, type Spectrogram } from './stft.js';
+import { medianKernel, WASM_MEDIAN_MAX_LENGTH, WASM_MEDIAN_MAX_SIZE } from './wasm/median-wasm.js';
 
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
@@ -17,37 +18,64 @@ export interface HpssSignals {
  * both vanish. The percussive mask is 1 - mask. Frame-major (nFrames x nBins).
  */
 export function harmonicMask(spec: Spectrogram, kernelSize = 31): Float32Array {
-  const { harmByBin, perc } = medianFilters(spec, kernelSize);
-  return softMask(harmByBin, perc, spec.nFrames, spec.nBins, new Float32Array(spec.magnitude.length));
+  return softMask(medianFilters(spec, kernelSize), spec.nFrames, spec.nBins, new Float32Array(spec.magnitude.length));
 }
 
 /**
- * The two median filters of {@link harmonicMask}: H bin-major (the filter along time runs on
- * contiguous rows of the transposed magnitude), P frame-major. Both live in scratch buffers that
- * the next call overwrites.
+ * H and P of {@link harmonicMask} with their layouts: element (frame t, bin k) of H is
+ * `harm[t * harmT + k * harmK]`, of P `perc[t * percT + k * percK]`.
  */
-function medianFilters(spec: Spectrogram, kernelSize: number): { harmByBin: Float32Array; perc: Float32Array } {
+interface MedianFiltered {
+  harm: Float32Array;
+  harmT: number;
+  harmK: number;
+  perc: Float32Array;
+  percT: number;
+  percK: number;
+}
+
+/** Which median path {@link harmonicMask} and {@link hpssSignals} take: the wasm kernel when it loads, else JS. */
+export const hpssMedianPath = { useWasm: true };
+
+/**
+ * The two median filters of {@link harmonicMask}. With the WebAssembly kernel (wasm/median.c,
+ * four rows or columns per SIMD lane group, branch-free) both are frame-major and live in the
+ * kernel's memory; with the JS reference (medianFilterRows) H is bin-major (the filter along time
+ * runs on contiguous rows of the transposed magnitude) and P frame-major. Both paths give the same
+ * bits. The matrices are scratch that the next call overwrites.
+ */
+function medianFilters(spec: Spectrogram, kernelSize: number): MedianFiltered {
   const { magnitude, nFrames, nBins } = spec;
   const size = magnitude.length;
+  const kernel = hpssMedianPath.useWasm ? medianKernel() : null;
+  if (kernel !== null && nFrames >= 4 && nBins >= 4 && Math.max(nFrames, nBins) <= WASM_MEDIAN_MAX_LENGTH && kernelSize <= WASM_MEDIAN_MAX_SIZE) {
+    const [mag, harm, perc] = kernel.matrices(size);
+    mag.set(new Int32Array(magnitude.buffer, magnitude.byteOffset, size));
+    const ok = kernel.medianColumns(mag, harm, nFrames, nBins, kernelSize) && kernel.medianRows(mag, perc, nFrames, nBins, kernelSize);
+    if (!ok) throw new RangeError('median filter: values must be non-negative');
+    const f32 = (m: Int32Array): Float32Array => new Float32Array(m.buffer, m.byteOffset, m.length);
+    return { harm: f32(harm), harmT: nBins, harmK: 1, perc: f32(perc), percT: nBins, percK: 1 };
+  }
   if (scratch.byBin.length < size) scratch.byBin = new Float32Array(size);
   if (scratch.filtered.length < size) scratch.filtered = new Float32Array(size);
   const { byBin, filtered } = scratch;
   transpose(magnitude, nFrames, nBins, byBin);
   medianFilterRows(byBin, filtered, nBins, nFrames, kernelSize, scratch.median);
   medianFilterRows(magnitude, byBin, nFrames, nBins, kernelSize, scratch.median);
-  return { harmByBin: filtered, perc: byBin };
+  return { harm: filtered, harmT: 1, harmK: nFrames, perc: byBin, percT: nBins, percK: 1 };
 }
 
-/** Scratch matrices of the median filters, kept between calls (they never leave this module). */
+/** Scratch matrices of the JS median filters, kept between calls (they never leave this module). */
 const scratch = { byBin: new Float32Array(0), filtered: new Float32Array(0), median: medianScratch() };
 
 /**
- * mask = H^2 / (H^2 + P^2) (0.5 where max(H, P) is below float32's tiny) from a bin-major H and a
- * frame-major P, written frame-major; the transpose of H is done in cache-sized tiles on the way.
+ * mask = H^2 / (H^2 + P^2) (0.5 where max(H, P) is below float32's tiny), written frame-major; the
+ * matrices are read in cache-sized tiles (one of them may be bin-major).
  * librosa divides both by max(H, P) before squaring; in float64 that changes nothing representable
  * in the float32 mask, and one division is cheaper than three.
  */
-function softMask(harmByBin: Float32Array, perc: Float32Array, nFrames: number, nBins: number, mask: Float32Array): Float32Array {
+function softMask(m: MedianFiltered, nFrames: number, nBins: number, mask: Float32Array): Float32Array {
+  const { harm, harmT, harmK, perc, percT, percK } = m;
   const tile = 32;
   for (let t0 = 0; t0 < nFrames; t0 += tile) {
     const t1 = Math.min(nFrames, t0 + tile);
@@ -55,7 +83,7 @@ function softMask(harmByBin: Float32Array, perc: Float32Array, nFrames: number, 
       const k1 = Math.min(nBins, k0 + tile);
       for (let t = t0; t < t1; t++) {
         for (let k = k0; k < k1; k++) {
-          mask[t * nBins + k] = maskValue(harmByBin[k * nFrames + t]!, perc[t * nBins + k]!);
+          mask[t * nBins + k] = maskValue(harm[t * harmT + k * harmK]!, perc[t * percT + k * percK]!);
         }
       }
     }
@@ -90,7 +118,7 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
  * istft(S P) = istft(S) - istft(S H) up to float rounding, and one inverse transform suffices.
  */
 export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31): HpssSignals {
-  const { harmByBin, perc } = medianFilters(spec, kernelSize);
+  const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
   const { nFrames, nBins, nFft, hopLength } = spec;
   // the mask of the two frames being packed, computed on the way (no whole mask matrix)
   const pairMask = new Float32Array(2 * nBins);
@@ -138,10 +166,10 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   };
   for (let t = 0; t < nFrames; t += 2) {
     const pair = t + 1 < nFrames;
-    for (let k = 0; k < nBins; k++) {
-      pairMask[k] = maskValue(harmByBin[k * nFrames + t]!, perc[t * nBins + k]!);
-      if (pair) pairMask[nBins + k] = maskValue(harmByBin[k * nFrames + t + 1]!, perc[(t + 1) * nBins + k]!);
-    }
+    const h0 = t * harmT;
+    const p0 = t * percT;
+    for (let k = 0; k < nBins; k++) pairMask[k] = maskValue(harm[h0 + k * harmK]!, perc[p0 + k * percK]!);
+    if (pair) for (let k = 0; k < nBins; k++) pairMask[nBins + k] = maskValue(harm[h0 + harmT + k * harmK]!, perc[p0 + percT + k * percK]!);
     fillPacked(z, spec, pairMask, t, pair);
     fft.transform(x, z);
     addFrame(t, 0);

@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PARITY_DIR } from '../../../test/gtzan.js';
+import { harmonicMask, hpssMedianPath, hpssSignals } from '../hpss.js';
+import { medianFilterRows, medianScratch } from '../median.js';
+import { stft } from '../stft.js';
+import { readWav16 } from '../test-support.js';
+import { buildMedianWasm } from './build.js';
+import { instantiate, MEDIAN_WASM_URL, medianKernel, type MedianKernel } from './median-wasm.js';
+
+function hasClang(): boolean {
+  try {
+    execFileSync(process.env.CLANG ?? 'clang', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The JS reference: row medians of a rows x cols matrix, as int32 keys. */
+function jsRows(m: Float32Array, rows: number, cols: number, size: number): Int32Array {
+  const out = new Float32Array(rows * cols);
+  medianFilterRows(m, out, rows, cols, size, medianScratch());
+  return new Int32Array(out.buffer);
+}
+
+function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c]!;
+  return t;
+}
+
+/** Both wasm filters of a rows x cols matrix: [row medians, column medians], as int32 keys. */
+function wasmBoth(kernel: MedianKernel, m: Float32Array, rows: number, cols: number, size: number): [Int32Array, Int32Array] {
+  const [a, b, c] = kernel.matrices(m.length);
+  a.set(new Int32Array(m.buffer, m.byteOffset, m.length));
+  expect(kernel.medianRows(a, b, rows, cols, size)).toBe(true);
+  expect(kernel.medianColumns(a, c, rows, cols, size)).toBe(true);
+  return [b.slice(), c.slice()];
+}
+
+function expectSameBits(kernel: MedianKernel, m: Float32Array, rows: number, cols: number, size: number, label: string): void {
+  const [rowMed, colMed] = wasmBoth(kernel, m, rows, cols, size);
+  const byRow = jsRows(m, rows, cols, size);
+  const byCol = new Int32Array(transposed(new Float32Array(jsRows(transposed(m, rows, cols), cols, rows, size).buffer), cols, rows).buffer);
+  expect(rowMed.every((v, i) => v === byRow[i]), `rows ${label}`).toBe(true);
+  expect(colMed.every((v, i) => v === byCol[i]), `columns ${label}`).toBe(true);
+}
+
+describe('WebAssembly median kernel', () => {
+  const kernel = medianKernel();
+
+  it('loads (Node has WebAssembly SIMD)', () => {
+    expect(kernel).not.toBeNull();
+  });
+
+  it.skipIf(!hasClang())('the committed median.wasm is the build of median.c (npm run build:wasm)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'median-wasm-'));
+    try {
+      const built = readFileSync(buildMedianWasm(join(dir, 'median.wasm')));
+      expect(Buffer.compare(built, readFileSync(MEDIAN_WASM_URL)), 'median.wasm is stale: run npm run build:wasm and commit it').toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  if (!hasClang()) it.skip('the committed median.wasm is the build of median.c: SKIPPED, no clang here (apt-get install -y clang lld)', () => {});
+
+  it('equals the JS median bit for bit on random matrices, ties, tiny values and short axes', () => {
+    const k = kernel!;
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 60; trial++) {
+      const rows = 4 + Math.floor(rand() * 70);
+      const cols = 4 + Math.floor(rand() * 70);
+      const size = trial % 4 === 0 ? 31 : 2 * Math.floor(rand() * 20) + 1;
+      const levels = trial % 3 === 0 ? 3 : 1e6;
+      const scale = trial % 2 ? 1e-40 : 1; // subnormals too
+      const m = Float32Array.from({ length: rows * cols }, () => (Math.floor(rand() * levels) / 7) * scale);
+      expectSameBits(k, m, rows, cols, size, `${rows} x ${cols} window ${size}`);
+    }
+    // zeros, infinities and the largest finite float
+    const special = Float32Array.from({ length: 9 * 40 }, (_, i) => [0, Infinity, 3.4028234663852886e38, 1, 0.5][i % 5]!);
+    expectSameBits(k, special, 9, 40, 31, 'special values');
+  });
+
+  it('equals the JS median bit for bit on a real spectrogram (blues.00000, 1293 x 1025)', () => {
+    const spec = stft(readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples);
+    expectSameBits(kernel!, spec.magnitude, spec.nFrames, spec.nBins, 31, 'blues.00000');
+  });
+
+  it('reports negative values and rejects bad arguments', () => {
+    const k = kernel!;
+    const [a, b] = k.matrices(16);
+    a.set(new Int32Array(Float32Array.from({ length: 16 }, (_, i) => (i === 5 ? -1 : i)).buffer));
+    expect(k.medianRows(a, b, 4, 4, 3)).toBe(false);
+    expect(k.medianColumns(a, b, 4, 4, 3)).toBe(false);
+    expect(() => k.medianRows(a, b, 4, 4, 4)).toThrow(RangeError);
+    expect(() => k.medianColumns(a, b, 4, 3, 3)).toThrow(RangeError);
+    expect(() => k.medianRows(new Int32Array(16), b, 4, 4, 3)).toThrow(RangeError);
+  });
+
+  it('a fresh instance from the same bytes works beside the shared one', () => {
+    const other = instantiate(readFileSync(MEDIAN_WASM_URL));
+    const m = Float32Array.from({ length: 8 * 8 }, (_, i) => (i * 7919) % 13);
+    expect(wasmBoth(other, m, 8, 8, 5)[0]).toEqual(wasmBoth(kernel!, m, 8, 8, 5)[0]);
+  });
+
+  it('HPSS gives the same bits through the wasm kernel and the JS fallback', () => {
+    const samples = readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples.subarray(0, 22050 * 8);
+    const spec = stft(samples);
+    const run = (useWasm: boolean): { mask: Float32Array; harmonic: Float32Array } => {
+      hpssMedianPath.useWasm = useWasm;
+      try {
+        return { mask: harmonicMask(spec), harmonic: hpssSignals(samples, spec).harmonic };
+      } finally {
+        hpssMedianPath.useWasm = true;
+      }
+    };
+    const viaWasm = run(true);
+    const viaJs = run(false);
+    expect(Buffer.compare(Buffer.from(viaWasm.mask.buffer), Buffer.from(viaJs.mask.buffer))).toBe(0);
+    expect(Buffer.compare(Buffer.from(viaWasm.harmonic.buffer), Buffer.from(viaJs.harmonic.buffer))).toBe(0);
+  });
+});
