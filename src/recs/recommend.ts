@@ -1,7 +1,7 @@
 import { easeScores, interactionValues, type EaseModel } from './cf.js';
 import type { Library, RecFeedback, RecTrack } from './library.js';
 import { mmrSelect } from './mmr.js';
-import { fitPreference, genreAffinity, preferenceScore, recencyWeight, tasteVector, type RatedTrack } from './taste.js';
+import { fitPreference, genreAffinity, likedCentroids, preferenceScore, recencyWeight, tasteVector, type RatedTrack } from './taste.js';
 
 /** Weights of the score components (each component is min-max scaled to [0, 1] over the candidates). */
 export interface BlendWeights {
@@ -189,12 +189,15 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
   const nowMs = req.nowMs ?? events.at(-1)?.atMs ?? 0;
   const rated = ratedTracks(lib, mine, nowMs, req.halfLifeMs ?? 30 * DAY_MS);
   const exclude = new Set(mine.map((f) => f.trackId));
-  const q = tasteVector(rated, lib.dim);
+  // Content: similarity to the nearest style the member liked, away from what they disliked.
+  const centroids = likedCentroids(rated, lib.dim);
+  const away = tasteVector(rated.filter((r) => r.value < 0), lib.dim);
+  const queries = centroids.length > 0 ? centroids.map((c) => c.map((v, j) => v + (away[j] as number))) : [away];
   const affinity = genreAffinity(rated);
   const pref = req.fineTune ? fitPreference(rated, lib.dim) : undefined;
   const pool = req.poolSize ?? 200;
-  const ids = new Set(lib.index.search(q, pool, { exclude }).map((h) => h.id));
-  if (pref) lib.index.search(pref.w, pool, { exclude }).forEach((h) => ids.add(h.id));
+  const ids = new Set<string>();
+  lib.index.searchMany(pref ? [...queries, pref.w] : queries, pool, { exclude }).forEach((hits) => hits.forEach((h) => ids.add(h.id)));
   const cf = req.cf ? easeScores(req.cf, interactionValues(mine).get(userId) ?? new Map<string, number>()) : new Map<string, { score: number; because?: string }>();
   [...cf].filter(([id, s]) => s.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
   const cands = [...ids].flatMap((id): Scored[] => {
@@ -204,7 +207,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
     const parts: ScoreParts = {
       ...ZERO,
       cf: c?.score ?? 0,
-      content: dot(t.embedding, q),
+      content: Math.max(...queries.map((q) => dot(t.embedding, q))),
       genre: t.genreProbabilities ? dot(t.genreProbabilities, affinity) : 0,
       learned: pref ? preferenceScore(pref, t.embedding) : 0,
     };

@@ -37,6 +37,27 @@ export function tasteVector(rated: readonly RatedTrack[], dim: number, dislikeWe
 }
 
 /**
+ * Centroids of the liked tracks grouped by their most probable genre (all liked tracks in one
+ * group when genres are unknown), the `max` heaviest groups first: a member who likes two
+ * distant styles gets one query per style instead of one mean that sits between them (and that
+ * keeps pointing at a style once its tracks are used up).
+ */
+export function likedCentroids(rated: readonly RatedTrack[], dim: number, max = 3): Float32Array[] {
+  const groups = new Map<number, RatedTrack[]>();
+  for (const r of rated) {
+    if (r.value < 0) continue;
+    const p = r.genreProbabilities;
+    const g = p && p.length > 0 ? p.indexOf(Math.max(...p)) : -1;
+    groups.set(g, [...(groups.get(g) ?? []), r]);
+  }
+  const weightOf = (rs: readonly RatedTrack[]): number => rs.reduce((s, r) => s + r.weight, 0);
+  return [...groups]
+    .sort((a, b) => weightOf(b[1]) - weightOf(a[1]) || a[0] - b[0])
+    .slice(0, max)
+    .map(([, rs]) => tasteVector(rs, dim));
+}
+
+/**
  * Genre affinity: the weighted mean of value x genre probabilities over the rated tracks, in
  * [-1, 1] per genre (positive: the member likes tracks of that genre). Empty when no rated track
  * has probabilities.

@@ -182,6 +182,34 @@ export class FlatIndex {
     return top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score }));
   }
 
+  /**
+   * {@link search} for several queries in one pass over the vectors (each vector is read once
+   * while it is in cache): one top-k list per query, in query order.
+   */
+  searchMany(queries: readonly ArrayLike<number>[], k: number, opts: SearchOptions = {}): Hit[][] {
+    if (queries.length <= 1) return queries.map((q) => this.search(q, k, opts));
+    for (const q of queries) if (q.length !== this.dim) throw new RangeError(`query has length ${q.length}, expected ${this.dim}`);
+    const tops = queries.map(() => new TopK(Math.max(0, Math.floor(k))));
+    const qs = queries.map((q) => Float32Array.from(q));
+    const { exclude, filter } = opts;
+    const d = this.data;
+    const dim = this.dim;
+    for (let slot = 0, base = 0; slot < this.ids.length; slot++, base += dim) {
+      let allowed: boolean | undefined;
+      for (let m = 0; m < qs.length; m++) {
+        const top = tops[m] as TopK;
+        const s = dot(d, base, qs[m] as Float32Array, dim);
+        if (top.k === 0 || s < top.threshold) continue;
+        if (allowed === undefined) {
+          const id = this.ids[slot] as string;
+          allowed = !(exclude?.has(id) || (filter && !filter(id)));
+        }
+        if (allowed) top.push(s, slot);
+      }
+    }
+    return tops.map((top) => top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score })));
+  }
+
   private dotAt(slot: number, q: ArrayLike<number>): number {
     return dot(this.data, slot * this.dim, Float32Array.from(q), this.dim);
   }

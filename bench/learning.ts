@@ -1,0 +1,218 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TopLevelSpec } from 'vega-lite';
+import { readFeatureCsv } from '../src/ml/dataset.js';
+import { GenreModel } from '../src/ml/genre-model.js';
+import { GENRES } from '../src/ml/genres.js';
+import { loadTfRuntime } from '../src/ml/runtime.js';
+import { fitEase } from '../src/recs/cf.js';
+import { Library, type RecFeedback, type RecTrack } from '../src/recs/library.js';
+import { recommendForMember, type RecRequest } from '../src/recs/recommend.js';
+import { cosineSimilarity } from '../src/recs/similarity.js';
+import { renderVegaLitePng } from '../src/render/index.js';
+
+/** Settings of the simulated server. */
+export interface LearningConfig {
+  seed: number;
+  members: number;
+  rounds: number;
+  perRound: number;
+  /** Probability that a reaction is the opposite of the member's hidden taste. */
+  flipRate: number;
+  /** Extra options of every `recommendForMember` call (blend weights, MMR λ, ...). */
+  recOptions?: Partial<Pick<RecRequest, 'weights' | 'mmrLambda' | 'poolSize'>>;
+}
+
+const DEFAULTS: LearningConfig = { seed: 42, members: 30, rounds: 10, perRound: 10, flipRate: 0.12 };
+const METHODS = ['random', 'cosine of MFCC means (seeds)', 'ours', 'ours + fine-tuning'] as const;
+type Method = (typeof METHODS)[number];
+
+/** Like-rate (observed 👍 share) per round and method, and how the run was set up. */
+export interface LearningResult {
+  config: LearningConfig;
+  tracks: number;
+  modelVersion: string;
+  likeRate: Record<Method, number[]>;
+  /** Like-rate of the final round relative to the seeds' cosine method. */
+  finalRatioVsCosine: Record<Method, number>;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+interface Member {
+  id: string;
+  liked: Set<number>;
+}
+
+interface Item {
+  track: RecTrack;
+  genre: number;
+  mfccMeans: number[];
+}
+
+type Picker = (member: Member, feedback: readonly RecFeedback[], rand: () => number) => string[];
+
+/** Picks `n` unrated tracks at random. */
+function randomPicks(items: readonly Item[], rated: ReadonlySet<string>, n: number, rand: () => number): string[] {
+  return shuffled(
+    items.filter((it) => !rated.has(it.track.id)),
+    rand,
+  )
+    .slice(0, n)
+    .map((it) => it.track.id);
+}
+
+/** The seeds' method: mean cosine similarity of the 20 MFCC means to the liked tracks. */
+function cosinePicker(items: readonly Item[], n: number): Picker {
+  const byId = new Map(items.map((it) => [it.track.id, it]));
+  return (member, feedback, rand) => {
+    const mine = feedback.filter((f) => f.userId === member.id);
+    const rated = new Set(mine.map((f) => f.trackId));
+    const liked = mine.filter((f) => f.value > 0).flatMap((f) => byId.get(f.trackId)?.mfccMeans ?? []);
+    const likedVecs = mine.filter((f) => f.value > 0).map((f) => byId.get(f.trackId)?.mfccMeans ?? []);
+    if (liked.length === 0) return randomPicks(items, rated, n, rand);
+    return items
+      .filter((it) => !rated.has(it.track.id))
+      .map((it) => ({ id: it.track.id, s: likedVecs.reduce((acc, v) => acc + cosineSimilarity(v, it.mfccMeans), 0) / likedVecs.length }))
+      .sort((a, b) => b.s - a.s || (a.id < b.id ? -1 : 1))
+      .slice(0, n)
+      .map((x) => x.id);
+  };
+}
+
+/** Embeds the 900 labelled rows of the GTZAN table with the shipped genre model. */
+async function loadItems(): Promise<{ items: Item[]; modelVersion: string }> {
+  const root = join(import.meta.dirname, '..');
+  const table = await readFeatureCsv(join(root, '..', 'shared', 'data', 'gtzan', 'features_30_sec.train.csv'));
+  const runtime = await loadTfRuntime();
+  const model = await GenreModel.load(join(root, 'models', 'genre'), runtime);
+  try {
+    const order = model.metadata.featureNames.map((name) => table.featureNames.indexOf(name));
+    if (order.some((i) => i < 0)) throw new Error('the table lacks a feature the model needs');
+    const preds = model.predict(table.rows.map((r) => order.map((i) => r.features[i] as number)));
+    const mfccAt = Array.from({ length: 20 }, (_, k) => table.featureNames.indexOf(`mfcc${k + 1}_mean`));
+    const items = table.rows.map((row, i): Item => {
+      const p = preds[i];
+      if (!p) throw new Error('missing prediction');
+      return {
+        track: { id: row.source, title: row.source, embedding: p.embedding, genreProbabilities: p.probabilities },
+        genre: row.label,
+        mfccMeans: mfccAt.map((c) => row.features[c] as number),
+      };
+    });
+    return { items, modelVersion: model.metadata.modelVersion };
+  } finally {
+    model.dispose();
+  }
+}
+
+function simulate(items: readonly Item[], members: readonly Member[], cfg: LearningConfig, pick: Picker, stepRound?: (feedback: readonly RecFeedback[]) => void): number[] {
+  const rand = mulberry32(cfg.seed + 1);
+  const genreOf = new Map(items.map((it) => [it.track.id, it.genre]));
+  const feedback: RecFeedback[] = [];
+  const rates: number[] = [];
+  for (let round = 0; round < cfg.rounds; round++) {
+    stepRound?.(feedback);
+    const fresh: RecFeedback[] = [];
+    for (const m of members) {
+      for (const [i, trackId] of pick(m, feedback, rand).entries()) {
+        const likes = m.liked.has(genreOf.get(trackId) ?? -1) !== rand() < cfg.flipRate;
+        fresh.push({ userId: m.id, trackId, value: likes ? 1 : -1, atMs: round * 1000 + i });
+      }
+    }
+    feedback.push(...fresh);
+    rates.push(fresh.filter((f) => f.value > 0).length / Math.max(1, fresh.length));
+  }
+  return rates;
+}
+
+/**
+ * The learning benchmark: a server of simulated members with hidden tastes (2-3 liked genres of
+ * GTZAN's ten) reacting, with noise, to rounds of recommendations; like-rate per round for
+ * random picks, the seeds' cosine of MFCC means, ours, and ours with per-member fine-tuning.
+ * Deterministic for a given seed.
+ */
+export async function benchLearning(overrides: Partial<LearningConfig> = {}): Promise<LearningResult> {
+  const cfg = { ...DEFAULTS, ...overrides };
+  const { items, modelVersion } = await loadItems();
+  const rand = mulberry32(cfg.seed);
+  const members: Member[] = Array.from({ length: cfg.members }, (_, i) => ({
+    id: `m${i}`,
+    liked: new Set(shuffled(GENRES.map((_, g) => g), rand).slice(0, 2 + Math.floor(rand() * 2))),
+  }));
+  const library = Library.of(
+    items.map((it) => it.track),
+    items[0]?.track.embedding.length ?? 0,
+    GENRES,
+  );
+  const ours = (fineTune: boolean): number[] => {
+    let cf = fitEase([]);
+    return simulate(
+      items,
+      members,
+      cfg,
+      (m, feedback) => recommendForMember({ ...cfg.recOptions, library, feedback, cf, k: cfg.perRound, fineTune }, m.id).map((r) => r.trackId),
+      (feedback) => (cf = fitEase(feedback)),
+    );
+  };
+  const likeRate: Record<Method, number[]> = {
+    random: simulate(items, members, cfg, (m, fb, r) => randomPicks(items, new Set(fb.filter((f) => f.userId === m.id).map((f) => f.trackId)), cfg.perRound, r)),
+    'cosine of MFCC means (seeds)': simulate(items, members, cfg, cosinePicker(items, cfg.perRound)),
+    ours: ours(false),
+    'ours + fine-tuning': ours(true),
+  };
+  const cosineFinal = likeRate['cosine of MFCC means (seeds)'].at(-1) ?? 0;
+  const finalRatioVsCosine = Object.fromEntries(METHODS.map((m) => [m, (likeRate[m].at(-1) ?? 0) / (cosineFinal || 1)])) as Record<Method, number>;
+  return { config: cfg, tracks: items.length, modelVersion, likeRate, finalRatioVsCosine };
+}
+
+/** A line chart of like-rate per round and method. */
+export function learningSpec(result: LearningResult): TopLevelSpec {
+  const values = METHODS.flatMap((method) => result.likeRate[method].map((rate, i) => ({ round: i + 1, rate, method })));
+  return {
+    title: `Like-rate per round: ${result.config.members} simulated members, ${result.tracks} GTZAN tracks`,
+    width: 560,
+    height: 320,
+    background: 'white',
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'round', type: 'ordinal', title: 'round' },
+      y: { field: 'rate', type: 'quantitative', title: 'like-rate', scale: { domain: [0, 1] } },
+      color: { field: 'method', type: 'nominal', sort: [...METHODS] },
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await benchLearning();
+  console.log(`\nLearning benchmark (seed ${result.config.seed}, flip rate ${result.config.flipRate}), like-rate per round`);
+  console.table(
+    Object.fromEntries(result.likeRate.random.map((_, i) => [`round ${i + 1}`, Object.fromEntries(METHODS.map((m) => [m, (result.likeRate[m][i] ?? 0).toFixed(3)]))])),
+  );
+  console.log('final round vs cosine of MFCC means:', Object.fromEntries(METHODS.map((m) => [m, result.finalRatioVsCosine[m].toFixed(2)])));
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'learning.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, 'learning.png'), await renderVegaLitePng(learningSpec(result)));
+  console.log('wrote bench/results/learning.json and bench/results/learning.png');
+}
