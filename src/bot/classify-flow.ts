@@ -88,7 +88,13 @@ export async function classifyUpload(ctx: ClassifyContext, pendingId: string, ta
   const request = pendingRequest(ctx, pendingId, hash);
   await deps.stores.pending.put(request);
   await target.progress(progressText(ctx.upload.fileName));
-  await enqueueClassify(deps.jobs.classify, bytes, ctx.upload.fileName, deps.settings.maxUploadBytes);
+  try {
+    await enqueueClassify(deps.jobs.classify, bytes, ctx.upload.fileName, deps.settings.maxUploadBytes);
+  } catch (error) {
+    // Nothing was queued (Redis unreachable): a restart must not answer "lost" for it.
+    await deps.stores.pending.delete(ctx.guildId, pendingId);
+    throw error;
+  }
   log.info({ hash }, 'classify job enqueued');
   return followJob(request, target, deps);
 }
