@@ -1,4 +1,4 @@
-import { fftOf } from './fft-cache.js';
+import { complexFft, type ComplexArray } from './fft-cache.js';
 import { medianFilterRows, medianScratch } from './median.js';
 import { periodicHann, type Spectrogram } from './stft.js';
 import { medianKernel, WASM_MEDIAN_MAX_LENGTH, WASM_MEDIAN_MAX_SIZE } from './wasm/median-wasm.js';
@@ -126,10 +126,8 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   const limit = Math.min(n, hopLength * (nFrames - 1));
   const wss = windowSumSquare(nFft, hopLength, nFrames);
   const window = periodicHann(nFft);
-  const fft = fftOf(nFft);
-  // fft.js runs faster on its own plain-array buffers than on typed arrays
-  const z = fft.createComplexArray() as number[];
-  const x = fft.createComplexArray() as number[];
+  const fft = complexFft(nFft);
+  const [z, x] = fft.buffers(2) as [ComplexArray, ComplexArray];
   const half = nFft >> 1;
   // The inverse transform is taken as the forward transform of the conjugate spectrum (fillPacked
   // writes it conjugated), which mirrors fft.js's inverse operation for operation but skips its
@@ -196,7 +194,7 @@ function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Floa
  * complex spectrum a + i b (b all zero when `hasB` is false). irfft ignores the imaginary parts of the DC and
  * Nyquist bins, so they are dropped. Products are rounded to float32 as librosa's complex64 ones.
  */
-function fillPacked(z: number[], spec: Spectrogram, pairMask: Float32Array, a: number, hasB: boolean): void {
+function fillPacked(z: ComplexArray, spec: Spectrogram, pairMask: Float32Array, a: number, hasB: boolean): void {
   const { re, im, nBins, nFft } = spec;
   const baseA = a * nBins;
   const baseB = hasB ? baseA + nBins : baseA;

@@ -1,4 +1,4 @@
-import { fftOf } from './fft-cache.js';
+import { complexFft, type ComplexArray } from './fft-cache.js';
 
 /** STFT settings; librosa 0.7 defaults are nFft 2048 and hop 512. */
 export interface StftConfig {
@@ -87,11 +87,10 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT): 
   const nFrames = frameCount(samples.length, hopLength);
   const nBins = (nFft >> 1) + 1;
   const window = periodicHann(nFft);
-  const fft = fftOf(nFft);
+  const fft = complexFft(nFft);
   // Two frames per complex transform (a + i b): fft.js's complex transform costs less than two of
-  // its real transforms. fft.js runs faster on its own plain arrays than on typed arrays.
-  const pair = fft.createComplexArray() as number[];
-  const out = fft.createComplexArray() as number[];
+  // its real transforms.
+  const [pair, out] = fft.buffers(2) as [ComplexArray, ComplexArray];
   const size = nFrames * nBins;
   const re = new Float32Array(size);
   const im = new Float32Array(size);
@@ -117,7 +116,7 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT): 
  * A[k] = (Z[k] + conj Z[N - k]) / 2 and B[k] = (Z[k] - conj Z[N - k]) / 2i. complex64 storage as
  * librosa: round first, then derive |X| and |X|^2 from the rounded parts.
  */
-function storePair(spec: Spectrogram, t: number, z: number[], hasB: boolean): void {
+function storePair(spec: Spectrogram, t: number, z: ComplexArray, hasB: boolean): void {
   const { re, im, magnitude, power, nBins, nFft } = spec;
   const a = t * nBins;
   const b = a + nBins;

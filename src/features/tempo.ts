@@ -1,4 +1,4 @@
-import { fftOf } from './fft-cache.js';
+import { complexFft, type ComplexArray } from './fft-cache.js';
 import { periodicHann } from './stft.js';
 
 /**
@@ -81,15 +81,12 @@ export function meanTempogram(onset: Float64Array, winLength: number): Float64Ar
   }
   let size = 4;
   while (size < 2 * winLength) size *= 2;
-  const fft = fftOf(size);
+  const fft = complexFft(size);
   const window = periodicHann(winLength);
   // Two frames per complex transform (a + i b), twice: fft.js's complex transform of two frames
-  // costs less than two of its real transforms. fft.js runs faster on its own plain arrays.
-  const pair = fft.createComplexArray() as number[];
+  // costs less than two of its real transforms.
+  const [pair, spectrum, powers, acf] = fft.buffers(4) as [ComplexArray, ComplexArray, ComplexArray, ComplexArray];
   pair.fill(0);
-  const spectrum = fft.createComplexArray() as number[];
-  const powers = fft.createComplexArray() as number[];
-  const acf = fft.createComplexArray() as number[];
   const sum = new Float64Array(winLength);
   for (let t = 0; t < n; t += 2) {
     const hasB = t + 1 < n;
@@ -123,7 +120,7 @@ export function meanTempogram(onset: Float64Array, winLength: number): Float64Ar
 }
 
 /** Adds `acf[2 lag + part] / max |acf|` for lags below winLength to `sum` (nothing for an all-zero frame). */
-function accumulateNormalised(acf: number[], part: number, winLength: number, sum: Float64Array): void {
+function accumulateNormalised(acf: ComplexArray, part: number, winLength: number, sum: Float64Array): void {
   let max = 0;
   for (let lag = 0; lag < winLength; lag++) {
     const v = Math.abs(acf[2 * lag + part]!);

@@ -1,6 +1,8 @@
-// Rebuilds median.wasm from median.c with Debian's clang + lld (`apt-get install -y clang lld`):
-// `npm run build:wasm`. Usage: tsx src/features/wasm/build.ts [output path, default median.wasm here].
+// Rebuilds the committed WebAssembly kernels (median.c -> median.wasm, fft.c -> fft.wasm) with
+// Debian's clang + lld (`apt-get install -y clang lld`): `npm run build:wasm`.
+// Usage: tsx src/features/wasm/build.ts [output folder, default this folder].
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLANG_ARGS = [
@@ -14,14 +16,17 @@ export const CLANG_ARGS = [
   '-Wl,--strip-all',
 ];
 
-/** Compiles median.c to `output` with `clang` (throws when the toolchain is missing). */
-export function buildMedianWasm(output: string, clang = process.env.CLANG ?? 'clang'): string {
-  const source = fileURLToPath(new URL('./median.c', import.meta.url));
+/** The kernels, by name: NAME.c builds NAME.wasm. */
+export const KERNELS = ['median', 'fft'] as const;
+
+/** Compiles NAME.c to `output` with `clang` (throws when the toolchain is missing). */
+export function buildWasm(name: (typeof KERNELS)[number], output: string, clang = process.env.CLANG ?? 'clang'): string {
+  const source = fileURLToPath(new URL(`./${name}.c`, import.meta.url));
   execFileSync(clang, [...CLANG_ARGS, '-o', output, source], { stdio: ['ignore', 'inherit', 'inherit'] });
   return output;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const out = buildMedianWasm(process.argv[2] ?? fileURLToPath(new URL('./median.wasm', import.meta.url)));
-  console.log(`wrote ${out}`);
+  const dir = process.argv[2] ?? fileURLToPath(new URL('.', import.meta.url));
+  for (const name of KERNELS) console.log(`wrote ${buildWasm(name, join(dir, `${name}.wasm`))}`);
 }

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARITY_DIR } from '../../../test/gtzan.js';
+import { fftOf, fftPath } from '../fft-cache.js';
+import { extractFeatures } from '../extract.js';
 import { harmonicMask, hpssMedianPath, hpssSignals } from '../hpss.js';
 import { medianFilterRows, medianScratch } from '../median.js';
 import { stft } from '../stft.js';
 import { readWav16 } from '../test-support.js';
-import { buildMedianWasm } from './build.js';
+import { buildWasm, KERNELS } from './build.js';
+import { wasmFftFor } from './fft-wasm.js';
 import { instantiate, MEDIAN_WASM_URL, medianKernel, type MedianKernel } from './median-wasm.js';
 
 function hasClang(): boolean {
@@ -57,16 +60,19 @@ describe('WebAssembly median kernel', () => {
     expect(kernel).not.toBeNull();
   });
 
-  it.skipIf(!hasClang())('the committed median.wasm is the build of median.c (npm run build:wasm)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'median-wasm-'));
+  it.skipIf(!hasClang())('the committed median.wasm and fft.wasm are the builds of median.c and fft.c (npm run build:wasm)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'features-wasm-'));
     try {
-      const built = readFileSync(buildMedianWasm(join(dir, 'median.wasm')));
-      expect(Buffer.compare(built, readFileSync(MEDIAN_WASM_URL)), 'median.wasm is stale: run npm run build:wasm and commit it').toBe(0);
+      for (const name of KERNELS) {
+        const built = readFileSync(buildWasm(name, join(dir, `${name}.wasm`)));
+        const committed = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
+        expect(Buffer.compare(built, committed), `${name}.wasm is stale: run npm run build:wasm and commit it`).toBe(0);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  if (!hasClang()) it.skip('the committed median.wasm is the build of median.c: SKIPPED, no clang here (apt-get install -y clang lld)', () => {});
+  if (!hasClang()) it.skip('the committed .wasm files are the builds of their C sources: SKIPPED, no clang here (apt-get install -y clang lld)', () => {});
 
   it('equals the JS median bit for bit on random matrices, ties, tiny values and short axes', () => {
     const k = kernel!;
@@ -123,5 +129,43 @@ describe('WebAssembly median kernel', () => {
     const viaJs = run(false);
     expect(Buffer.compare(Buffer.from(viaWasm.mask.buffer), Buffer.from(viaJs.mask.buffer))).toBe(0);
     expect(Buffer.compare(Buffer.from(viaWasm.harmonic.buffer), Buffer.from(viaJs.harmonic.buffer))).toBe(0);
+  });
+});
+
+describe('WebAssembly FFT (fft.js ported to fft.c)', () => {
+  it('gives fft.js transform bits exactly, sizes 4 to 8192, random, tiny, huge and special inputs', () => {
+    let seed = 5;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+    for (let size = 4; size <= 8192; size *= 2) {
+      const fft = fftOf(size);
+      const wasm = wasmFftFor(fft);
+      expect(wasm).not.toBeNull();
+      for (let trial = 0; trial < 4; trial++) {
+        const [data, out] = wasm!.buffers(2) as [Float64Array, Float64Array];
+        const input = fft.createComplexArray() as number[];
+        const expected = fft.createComplexArray() as number[];
+        const scale = [1, 1e-300, 1e300, 1][trial]!;
+        for (let i = 0; i < 2 * size; i++) input[i] = trial === 3 && i % 17 === 0 ? [0, -0, Infinity, NaN][i % 4]! : rand() * scale;
+        data.set(input);
+        fft.transform(expected, input);
+        wasm!.transform(out, data);
+        const same = Array.from(out).every((v, i) => Object.is(v, expected[i]) || (Number.isNaN(v) && Number.isNaN(expected[i])));
+        expect(same, `size ${size} trial ${trial}`).toBe(true);
+      }
+    }
+  });
+
+  it('every feature is the same through wasm (median filters and FFTs) and through the JS paths', () => {
+    const samples = readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples;
+    const viaWasm = extractFeatures(samples);
+    fftPath.useWasm = false;
+    hpssMedianPath.useWasm = false;
+    try {
+      const viaJs = extractFeatures(samples);
+      expect(viaWasm).toEqual(viaJs);
+    } finally {
+      fftPath.useWasm = true;
+      hpssMedianPath.useWasm = true;
+    }
   });
 });

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import type FFT from 'fft.js';
+
+/**
+ * fft.js's forward complex transform compiled to WebAssembly (fft.c, built to the committed
+ * fft.wasm by `npm run build:wasm`): the same operations in the same order on the same twiddle
+ * table, so the same bits, with one complex value per f64x2 and without JS's bounds checks. Each transform size gets its
+ * own table and scratch arrays in the module's memory.
+ */
+export interface WasmFft {
+  /**
+   * `count` complex arrays (2 size doubles, re/im interleaved) in the module's memory, the same
+   * ones on every call for this size: scratch that later users of the size overwrite. Take them
+   * again after creating another size (growing the memory detaches earlier views).
+   */
+  buffers(count: number): Float64Array[];
+  /** fft.js `transform(out, data)` on two distinct arrays from {@link buffers}. */
+  transform(out: Float64Array, data: Float64Array): void;
+}
+
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+interface Exports {
+  memory: WasmMemory;
+  __heap_base: { value: number };
+  fft_transform: (out: number, data: number, twiddles: number, bitrev: number, csize: number, width: number) => void;
+}
+
+export const FFT_WASM_URL = new URL('./fft.wasm', import.meta.url);
+/** Scratch arrays per size (stft 2, tempogram 4). */
+const MAX_BUFFERS = 4;
+
+let module: { ex: Exports; top: number } | null | undefined;
+const bySize = new Map<number, WasmFft>();
+
+function load(): { ex: Exports; top: number } | null {
+  if (module === undefined) {
+    try {
+      const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+      const ex = new wasm.Instance(new wasm.Module(readFileSync(FFT_WASM_URL)), {}).exports as unknown as Exports;
+      module = { ex, top: (Number(ex.__heap_base.value) + 15) & ~15 };
+    } catch {
+      module = null;
+    }
+  }
+  return module;
+}
+
+/** The wasm transform for `fft` (an fft.js instance of that size: its table and bit reversal), or null without WebAssembly. */
+export function wasmFftFor(fft: FFT): WasmFft | null {
+  const size = fft.size;
+  const cached = bySize.get(size);
+  if (cached) return cached;
+  const m = load();
+  if (m === null) return null;
+  const { ex } = m;
+  const internals = fft as unknown as { table: number[]; _bitrev: number[]; _width: number };
+  const csize = 2 * size;
+  // per table entry t = (cos, -sin): the vectors (t_r, t_r) and (-t_i, t_i) of fft.c's cmul
+  const table = internals.table;
+  const twiddles = new Float64Array(2 * table.length);
+  for (let j = 0; j < table.length; j += 2) {
+    twiddles[2 * j] = table[j]!;
+    twiddles[2 * j + 1] = table[j]!;
+    twiddles[2 * j + 2] = -table[j + 1]!;
+    twiddles[2 * j + 3] = table[j + 1]!;
+  }
+  const tableAt = m.top;
+  const bitrevAt = tableAt + 8 * twiddles.length;
+  const buffersAt = (bitrevAt + 4 * internals._bitrev.length + 15) & ~15;
+  m.top = buffersAt + MAX_BUFFERS * 8 * csize;
+  if (m.top > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((m.top - ex.memory.buffer.byteLength) / 65536));
+  new Float64Array(ex.memory.buffer, tableAt, twiddles.length).set(twiddles);
+  new Int32Array(ex.memory.buffer, bitrevAt, internals._bitrev.length).set(internals._bitrev);
+  const width = internals._width;
+  let views: Float64Array[] = [];
+  const kernel: WasmFft = {
+    buffers(count: number): Float64Array[] {
+      if (count > MAX_BUFFERS) throw new RangeError(`wasm FFT: at most ${MAX_BUFFERS} buffers`);
+      if (views.length === 0 || views[0]!.buffer !== ex.memory.buffer) {
+        views = Array.from({ length: MAX_BUFFERS }, (_, i) => new Float64Array(ex.memory.buffer, buffersAt + i * 8 * csize, csize));
+      }
+      return views.slice(0, count);
+    },
+    transform(out: Float64Array, data: Float64Array): void {
+      if (out.buffer !== ex.memory.buffer || data.buffer !== ex.memory.buffer || out === data) throw new RangeError('wasm FFT: two distinct arrays from buffers()');
+      ex.fft_transform(out.byteOffset, data.byteOffset, tableAt, bitrevAt, csize, width);
+    },
+  };
+  bySize.set(size, kernel);
+  return kernel;
+}
