@@ -1,3 +1,4 @@
+import { chromaKernel } from './wasm/chroma-wasm.js';
 import { estimateTuning } from './tuning.js';
 
 const cache = new Map<string, Float32Array>();
@@ -61,7 +62,23 @@ export function chromaStft(power: Float32Array, nFrames: number, nBins: number, 
   const fb = binMajor(chromaFilterbank(sampleRateHz, nFft, tuning), nBins);
   const nChroma = 12;
   const values = new Float32Array(nChroma * nFrames);
-  const frame = new Float64Array(nChroma);
+  const kernel = chromaPath.useWasm ? chromaKernel() : null;
+  const sums = kernel !== null ? kernel.sums(power, fb, nFrames, nBins) : chromaSums(power, fb, nFrames, nBins);
+  for (let t = 0; t < nFrames; t++) {
+    let max = 0;
+    for (let c = 0; c < nChroma; c++) if (Math.abs(sums[12 * t + c]!) > max) max = Math.abs(sums[12 * t + c]!);
+    const scale = max > 1.1754943508222875e-38 ? 1 / max : 1;
+    for (let c = 0; c < nChroma; c++) values[c * nFrames + t] = sums[12 * t + c]! * scale;
+  }
+  return { values, nFrames, tuning };
+}
+
+/** Which path {@link chromaStft}'s filter bank product takes: wasm/chroma.c (same bits) when it loads, else JS. */
+export const chromaPath = { useWasm: true };
+
+/** The JS reference of wasm/chroma.c: per frame, the twelve sums of fb (bin-major) times its power, frame-major (nFrames x 12). */
+function chromaSums(power: Float32Array, fb: Float64Array, nFrames: number, nBins: number): Float64Array {
+  const out = new Float64Array(12 * nFrames);
   for (let t = 0; t < nFrames; t++) {
     const base = t * nBins;
     // twelve independent accumulators, one pass over the frame's bins
@@ -81,14 +98,11 @@ export function chromaStft(power: Float32Array, nFrames: number, nBins: number, 
       c10 += fb[w + 10]! * p;
       c11 += fb[w + 11]! * p;
     }
-    frame[0] = c0; frame[1] = c1; frame[2] = c2; frame[3] = c3; frame[4] = c4; frame[5] = c5;
-    frame[6] = c6; frame[7] = c7; frame[8] = c8; frame[9] = c9; frame[10] = c10; frame[11] = c11;
-    let max = 0;
-    for (let c = 0; c < nChroma; c++) if (Math.abs(frame[c]!) > max) max = Math.abs(frame[c]!);
-    const scale = max > 1.1754943508222875e-38 ? 1 / max : 1;
-    for (let c = 0; c < nChroma; c++) values[c * nFrames + t] = frame[c]! * scale;
+    const o = 12 * t;
+    out[o] = c0; out[o + 1] = c1; out[o + 2] = c2; out[o + 3] = c3; out[o + 4] = c4; out[o + 5] = c5;
+    out[o + 6] = c6; out[o + 7] = c7; out[o + 8] = c8; out[o + 9] = c9; out[o + 10] = c10; out[o + 11] = c11;
   }
-  return { values, nFrames, tuning };
+  return out;
 }
 
 const binMajorCache = new WeakMap<Float32Array, Float64Array>();

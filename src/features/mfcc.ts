@@ -28,7 +28,27 @@ export function mfccFromLogMel(logMel: Float32Array, nFrames: number, nMels: num
   const out = new Float64Array(nMfcc * nFrames);
   for (let t = 0; t < nFrames; t++) {
     const base = t * nMels;
-    for (let c = 0; c < nMfcc; c++) {
+    let c = 0;
+    // four coefficients at once: four independent sums (each in the same order as one at a time)
+    for (; c + 4 <= nMfcc; c += 4) {
+      const r0 = c * nMels;
+      const r1 = r0 + nMels;
+      const r2 = r1 + nMels;
+      const r3 = r2 + nMels;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let m = 0; m < nMels; m++) {
+        const x = logMel[base + m]!;
+        a0 += dct[r0 + m]! * x;
+        a1 += dct[r1 + m]! * x;
+        a2 += dct[r2 + m]! * x;
+        a3 += dct[r3 + m]! * x;
+      }
+      out[c * nFrames + t] = a0;
+      out[(c + 1) * nFrames + t] = a1;
+      out[(c + 2) * nFrames + t] = a2;
+      out[(c + 3) * nFrames + t] = a3;
+    }
+    for (; c < nMfcc; c++) {
       const row = c * nMels;
       let acc = 0;
       for (let m = 0; m < nMels; m++) acc += dct[row + m]! * logMel[base + m]!;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARITY_DIR } from '../../../test/gtzan.js';
+import { chromaPath, chromaStft } from '../chroma.js';
 import { fftOf, fftPath } from '../fft-cache.js';
 import { extractFeatures } from '../extract.js';
 import { harmonicMask, hpssMedianPath, hpssSignals } from '../hpss.js';
@@ -60,7 +61,7 @@ describe('WebAssembly median kernel', () => {
     expect(kernel).not.toBeNull();
   });
 
-  it.skipIf(!hasClang())('the committed median.wasm and fft.wasm are the builds of median.c and fft.c (npm run build:wasm)', () => {
+  it.skipIf(!hasClang())('each committed NAME.wasm is the build of NAME.c (npm run build:wasm)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'features-wasm-'));
     try {
       for (const name of KERNELS) {
@@ -155,17 +156,22 @@ describe('WebAssembly FFT (fft.js ported to fft.c)', () => {
     }
   });
 
-  it('every feature is the same through wasm (median filters and FFTs) and through the JS paths', () => {
+  it('every feature, and the chroma matrix, is the same through wasm (medians, FFTs, chroma) and through the JS paths', () => {
     const samples = readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples;
-    const viaWasm = extractFeatures(samples);
+    const spec = stft(samples);
+    const chroma = (): Float32Array => chromaStft(spec.power, spec.nFrames, spec.nBins, 22050, 2048).values;
+    const viaWasm = { features: extractFeatures(samples), chroma: chroma() };
     fftPath.useWasm = false;
     hpssMedianPath.useWasm = false;
+    chromaPath.useWasm = false;
     try {
-      const viaJs = extractFeatures(samples);
-      expect(viaWasm).toEqual(viaJs);
+      const viaJs = { features: extractFeatures(samples), chroma: chroma() };
+      expect(viaWasm.features).toEqual(viaJs.features);
+      expect(Buffer.compare(Buffer.from(viaWasm.chroma.buffer), Buffer.from(viaJs.chroma.buffer))).toBe(0);
     } finally {
       fftPath.useWasm = true;
       hpssMedianPath.useWasm = true;
+      chromaPath.useWasm = true;
     }
   });
 });
