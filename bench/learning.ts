@@ -21,7 +21,7 @@ export interface LearningConfig {
   /** Probability that a reaction is the opposite of the member's hidden taste. */
   flipRate: number;
   /** Extra options of every `recommendForMember` call (blend weights, MMR λ, ...). */
-  recOptions?: Partial<Pick<RecRequest, 'weights' | 'mmrLambda' | 'poolSize'>>;
+  recOptions?: Partial<Pick<RecRequest, 'weights' | 'mmrLambda' | 'poolSize' | 'preference'>>;
 }
 
 const DEFAULTS: LearningConfig = { seed: 42, members: 30, rounds: 10, perRound: 10, flipRate: 0.12 };

@@ -1,7 +1,7 @@
 import { easeScores, interactionValues, type EaseModel } from './cf.js';
 import type { Library, RecFeedback, RecTrack } from './library.js';
 import { mmrSelect } from './mmr.js';
-import { fitPreference, genreAffinity, likedCentroids, preferenceScore, recencyWeight, tasteVector, type RatedTrack } from './taste.js';
+import { fitPreference, genreAffinity, likedCentroids, preferenceScore, recencyWeight, tasteVector, type PreferenceOptions, type RatedTrack } from './taste.js';
 
 /** Weights of the score components (each component is min-max scaled to [0, 1] over the candidates). */
 export interface BlendWeights {
@@ -39,6 +39,8 @@ export interface RecRequest {
   nowMs?: number;
   /** Learn a per-member preference from their reactions and blend it in; default false. */
   fineTune?: boolean;
+  /** Options of the fine-tuning fit (see {@link fitPreference}). */
+  preference?: PreferenceOptions;
 }
 
 /** Per-component raw scores of one recommendation. */
@@ -194,7 +196,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
   const away = tasteVector(rated.filter((r) => r.value < 0), lib.dim);
   const queries = centroids.length > 0 ? centroids.map((c) => c.map((v, j) => v + (away[j] as number))) : [away];
   const affinity = genreAffinity(rated);
-  const pref = req.fineTune ? fitPreference(rated, lib.dim) : undefined;
+  const pref = req.fineTune ? fitPreference(rated, lib.dim, req.preference) : undefined;
   const pool = req.poolSize ?? 200;
   const ids = new Set<string>();
   lib.index.searchMany(pref ? [...queries, pref.w] : queries, pool, { exclude }).forEach((hits) => hits.forEach((h) => ids.add(h.id)));

@@ -62,6 +62,37 @@ describe('FlatIndex', () => {
   });
 });
 
+describe('FlatIndex pre-scan', () => {
+  it('equals the exact search when the data lies in as many directions as it keeps, across adds and removes', () => {
+    const r = rng(3);
+    const dim = 16;
+    const basis = Array.from({ length: 4 }, () => Array.from({ length: dim }, r));
+    const make = (): number[] => {
+      const c = Array.from({ length: 4 }, r);
+      return Array.from({ length: dim }, (_, j) => c.reduce((s, cj, k) => s + cj * (basis[k]?.[j] ?? 0), 0));
+    };
+    const index = new FlatIndex(dim);
+    for (let i = 0; i < 300; i++) index.add(`t${i}`, make());
+    index.enablePrescan({ dims: 4, rerank: 20, minItems: 0 });
+    for (let i = 300; i < 400; i++) index.add(`t${i}`, make());
+    for (let i = 0; i < 50; i++) index.remove(`t${i * 3}`);
+    for (let trial = 0; trial < 10; trial++) {
+      const q = make();
+      const exclude = new Set([`t${trial + 1}`]);
+      expect(index.search(q, 10, { exclude })).toEqual(index.search(q, 10, { exclude, exact: true }));
+    }
+  });
+
+  it('is approximate when the data has more directions than it keeps (so the exact path is really skipped)', () => {
+    const r = rng(5);
+    const index = new FlatIndex(32);
+    for (let i = 0; i < 400; i++) index.add(`t${i}`, Array.from({ length: 32 }, r));
+    index.enablePrescan({ dims: 2, rerank: 10, minItems: 0 });
+    const q = Array.from({ length: 32 }, r);
+    expect(index.search(q, 10).map((h) => h.id)).not.toEqual(index.search(q, 10, { exact: true }).map((h) => h.id));
+  });
+});
+
 describe('TopK', () => {
   it('keeps the k largest, best first, earlier slot on ties', () => {
     const top = new TopK(3);

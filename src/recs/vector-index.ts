@@ -1,3 +1,5 @@
+import { project, topEigenvectors } from './pca.js';
+
 /** One hit of a {@link FlatIndex} search. */
 export interface Hit {
   id: string;
@@ -11,6 +13,20 @@ export interface SearchOptions {
   exclude?: ReadonlySet<string>;
   /** When given, only ids for which it returns true are returned. */
   filter?: (id: string) => boolean;
+  /** Skip the projected pre-scan even when one is enabled (exact answer, slower). */
+  exact?: boolean;
+}
+
+/** Options of {@link FlatIndex.enablePrescan}. */
+export interface PrescanOptions {
+  /** Projected dimension r; default 24. */
+  dims?: number;
+  /** Vectors the basis is learnt from (evenly spread over the index); default 5000. */
+  sample?: number;
+  /** Candidates re-ranked exactly per query: max(this, 5 k); default 1000. */
+  rerank?: number;
+  /** Below this many items the pre-scan is skipped; default 20000. */
+  minItems?: number;
 }
 
 /**
@@ -90,6 +106,7 @@ export class FlatIndex {
   private data: Float32Array;
   private ids: string[] = [];
   private readonly slotOf = new Map<string, number>();
+  private prescan: { basis: Float32Array; r: number; proj: Float32Array; rerank: number; minItems: number } | undefined;
 
   /** @param dim vector length (e.g. 120); @param capacity initial number of items to reserve. */
   constructor(
@@ -125,6 +142,35 @@ export class FlatIndex {
       this.slotOf.set(id, slot);
     }
     for (let j = 0; j < this.dim; j++) this.data[slot * this.dim + j] = vector[j] as number;
+    const p = this.prescan;
+    if (p) {
+      if ((slot + 1) * p.r > p.proj.length) {
+        const grown = new Float32Array(Math.max(p.proj.length * 2, (slot + 1) * p.r));
+        grown.set(p.proj);
+        p.proj = grown;
+      }
+      project(p.basis, p.r, vector, p.proj.subarray(slot * p.r, (slot + 1) * p.r));
+    }
+  }
+
+  /**
+   * Adds an approximate pre-scan: vectors are also kept projected on the top `dims` principal
+   * directions of the index's second-moment matrix; a search scans those short vectors and
+   * re-ranks the best `rerank` exactly. About dim/dims times less arithmetic and memory traffic
+   * per item; recall depends on how much of the data lies in those directions (measured in
+   * bench/recs-latency.ts). Call once the index holds representative data; later adds are
+   * projected on the same basis.
+   */
+  enablePrescan(opts: PrescanOptions = {}): void {
+    const r = Math.min(this.dim, opts.dims ?? 24);
+    const n = this.size;
+    const sampleSize = Math.min(n, opts.sample ?? 5000);
+    const step = sampleSize > 0 ? n / sampleSize : 1;
+    const sample = Array.from({ length: sampleSize }, (_, i) => this.data.subarray(Math.floor(i * step) * this.dim, (Math.floor(i * step) + 1) * this.dim));
+    const basis = topEigenvectors(sample, this.dim, r);
+    const proj = new Float32Array(Math.max(1, n) * r);
+    for (let slot = 0; slot < n; slot++) project(basis, r, this.data.subarray(slot * this.dim, (slot + 1) * this.dim), proj.subarray(slot * r, (slot + 1) * r));
+    this.prescan = { basis, r, proj, rerank: opts.rerank ?? 1000, minItems: opts.minItems ?? 20000 };
   }
 
   /** Removes `id`; returns whether it was there. */
@@ -135,6 +181,8 @@ export class FlatIndex {
     if (slot !== last) {
       const lastId = this.ids[last] as string;
       this.data.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      const p = this.prescan;
+      p?.proj.copyWithin(slot * p.r, last * p.r, (last + 1) * p.r);
       this.ids[slot] = lastId;
       this.slotOf.set(lastId, slot);
     }
@@ -165,6 +213,8 @@ export class FlatIndex {
     if (top.k === 0) return [];
     const q = Float32Array.from(query);
     const { exclude, filter } = opts;
+    const p = this.prescan;
+    if (p && !opts.exact && this.size >= p.minItems) return this.searchProjected(q, top, p, opts);
     const n = this.ids.length;
     const d = this.data;
     const dim = this.dim;
@@ -182,12 +232,36 @@ export class FlatIndex {
     return top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score }));
   }
 
+  private searchProjected(q: Float32Array, top: TopK, p: NonNullable<FlatIndex['prescan']>, opts: SearchOptions): Hit[] {
+    const { exclude, filter } = opts;
+    const pq = project(p.basis, p.r, q);
+    const coarse = new TopK(Math.max(p.rerank, 5 * top.k));
+    let threshold = -Infinity;
+    for (let slot = 0, base = 0; slot < this.ids.length; slot++, base += p.r) {
+      const s = dot(p.proj, base, pq, p.r);
+      if (s < threshold) continue;
+      if (exclude !== undefined || filter !== undefined) {
+        const id = this.ids[slot] as string;
+        if (exclude?.has(id) || (filter && !filter(id))) continue;
+      }
+      coarse.push(s, slot);
+      threshold = coarse.threshold;
+    }
+    for (let i = 0; i < coarse.size; i++) {
+      const slot = coarse.slots[i] as number;
+      top.push(dot(this.data, slot * this.dim, q, this.dim), slot);
+    }
+    return top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score }));
+  }
+
   /**
    * {@link search} for several queries in one pass over the vectors (each vector is read once
    * while it is in cache): one top-k list per query, in query order.
    */
   searchMany(queries: readonly ArrayLike<number>[], k: number, opts: SearchOptions = {}): Hit[][] {
-    if (queries.length <= 1) return queries.map((q) => this.search(q, k, opts));
+    const p = this.prescan;
+    const projected = p !== undefined && !opts.exact && this.size >= p.minItems;
+    if (queries.length <= 1 || projected) return queries.map((q) => this.search(q, k, opts));
     for (const q of queries) if (q.length !== this.dim) throw new RangeError(`query has length ${q.length}, expected ${this.dim}`);
     const tops = queries.map(() => new TopK(Math.max(0, Math.floor(k))));
     const qs = queries.map((q) => Float32Array.from(q));
