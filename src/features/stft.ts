@@ -1,4 +1,5 @@
-import { complexFft, type ComplexArray } from './fft-cache.js';
+import { complexFft, fftOf, fftPath, type ComplexArray } from './fft-cache.js';
+import { wasmFftFor } from './wasm/fft-wasm.js';
 
 /** STFT settings; librosa 0.7 defaults are nFft 2048 and hop 512. */
 export interface StftConfig {
@@ -87,9 +88,11 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT): 
   const nFrames = frameCount(samples.length, hopLength);
   const nBins = (nFft >> 1) + 1;
   const window = periodicHann(nFft);
+  const wasm = fftPath.useWasm ? wasmFftFor(fftOf(nFft)) : null;
+  if (wasm !== null) return { ...wasm.stftFrames(padded, window, hopLength, nFrames), nFrames, nBins, nFft, hopLength };
   const fft = complexFft(nFft);
   // Two frames per complex transform (a + i b): fft.js's complex transform costs less than two of
-  // its real transforms.
+  // its real transforms. (wasm/fft.c stft_frames is this loop, same bits.)
   const [pair, out] = fft.buffers(2) as [ComplexArray, ComplexArray];
   const size = nFrames * nBins;
   const re = new Float32Array(size);

@@ -16,6 +16,11 @@ export interface WasmFft {
   buffers(count: number): Float64Array[];
   /** fft.js `transform(out, data)` on two distinct arrays from {@link buffers}. */
   transform(out: Float64Array, data: Float64Array): void;
+  /**
+   * The frame loop of stft.ts in wasm (fft.c stft_frames): nFrames frames of `padded` hop apart,
+   * times `window` (nFft = this size), as fresh float32 arrays (frame-major nFrames x nBins).
+   */
+  stftFrames(padded: Float32Array, window: Float64Array, hop: number, nFrames: number): { re: Float32Array; im: Float32Array; magnitude: Float32Array; power: Float32Array };
 }
 
 interface WasmMemory {
@@ -30,6 +35,8 @@ interface Exports {
   memory: WasmMemory;
   __heap_base: { value: number };
   fft_transform: (out: number, data: number, twiddles: number, bitrev: number, csize: number, width: number) => void;
+  stft_frames: (padded: number, window: number, pair: number, out: number, twiddles: number, bitrev: number, width: number,
+    nFft: number, hop: number, nFrames: number, re: number, im: number, magnitude: number, power: number) => void;
 }
 
 export const FFT_WASM_URL = new URL('./fft.wasm', import.meta.url);
@@ -79,8 +86,30 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
   new Float64Array(ex.memory.buffer, tableAt, twiddles.length).set(twiddles);
   new Int32Array(ex.memory.buffer, bitrevAt, internals._bitrev.length).set(internals._bitrev);
   const width = internals._width;
+  const stftFrames: WasmFft['stftFrames'] = (padded, window, hop, nFrames) => {
+    const nBins = (size >> 1) + 1;
+    const cells = nFrames * nBins;
+    if (window.length !== size || nFrames < 1 || padded.length < (nFrames - 1) * hop + size) throw new RangeError('wasm STFT: signal shorter than its frames');
+    // transient work area above everything allocated so far (a later size may reuse it)
+    const align = (x: number): number => (x + 15) & ~15;
+    const windowAt = m.top;
+    const paddedAt = align(windowAt + 8 * size);
+    const reAt = align(paddedAt + 4 * padded.length);
+    const imAt = align(reAt + 4 * cells);
+    const magAt = align(imAt + 4 * cells);
+    const powAt = align(magAt + 4 * cells);
+    const need = powAt + 4 * cells;
+    if (need > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    const buf = ex.memory.buffer;
+    new Float64Array(buf, windowAt, size).set(window);
+    new Float32Array(buf, paddedAt, padded.length).set(padded);
+    ex.stft_frames(paddedAt, windowAt, buffersAt, buffersAt + 8 * csize, tableAt, bitrevAt, width, size, hop, nFrames, reAt, imAt, magAt, powAt);
+    const copy = (at: number): Float32Array => new Float32Array(buf, at, cells).slice();
+    return { re: copy(reAt), im: copy(imAt), magnitude: copy(magAt), power: copy(powAt) };
+  };
   let views: Float64Array[] = [];
   const kernel: WasmFft = {
+    stftFrames,
     buffers(count: number): Float64Array[] {
       if (count > MAX_BUFFERS) throw new RangeError(`wasm FFT: at most ${MAX_BUFFERS} buffers`);
       if (views.length === 0 || views[0]!.buffer !== ex.memory.buffer) {

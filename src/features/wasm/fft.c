@@ -71,3 +71,45 @@ void fft_transform(double *restrict outd, const double *restrict data, const cx 
     }
   }
 }
+
+/*
+ * The frame loop of stft.ts (stft + storePair), two frames per transform: frames t and t + 1 of
+ * `padded` (float32, hop apart) times `window` (float64) packed as a + i b, transformed, and
+ * split into A[k] = (Z[k] + conj Z[N - k]) / 2, B[k] = (Z[k] - conj Z[N - k]) / 2i, rounded to
+ * float32 like librosa's complex64; power = re^2 + im^2 (float64, stored as float32) and magnitude
+ * = sqrt(power) from the rounded parts. `pair` and `out` are two complex scratch arrays of nFft.
+ */
+__attribute__((export_name("stft_frames")))
+void stft_frames(const float *restrict padded, const double *restrict window, double *restrict pair, double *restrict out,
+                 const cx *restrict twiddles, const int32_t *restrict bitrev, int width, int nFft, int hop, int nFrames,
+                 float *restrict re, float *restrict im, float *restrict magnitude, float *restrict power) {
+  int nBins = (nFft >> 1) + 1;
+  for (int t = 0; t < nFrames; t += 2) {
+    int hasB = t + 1 < nFrames;
+    const float *a = padded + t * hop;
+    const float *b = hasB ? a + hop : a;
+    for (int n = 0; n < nFft; n++) {
+      pair[2 * n] = (double)a[n] * window[n];
+      pair[2 * n + 1] = (double)b[n] * window[n];
+    }
+    fft_transform(out, pair, twiddles, bitrev, 2 * nFft, width);
+    int ia = t * nBins, ib = ia + nBins;
+    for (int k = 0; k < nBins; k++) {
+      int m = (nFft - k) & (nFft - 1);
+      double zr = out[2 * k], zi = out[2 * k + 1], wr = out[2 * m], wi = out[2 * m + 1];
+      float ar = (float)(0.5 * (zr + wr)), ai = (float)(0.5 * (zi - wi));
+      re[ia + k] = ar;
+      im[ia + k] = ai;
+      double pa = (double)ar * ar + (double)ai * ai;
+      power[ia + k] = (float)pa;
+      magnitude[ia + k] = (float)__builtin_sqrt(pa);
+      if (!hasB) continue;
+      float br = (float)(0.5 * (zi + wi)), bi = (float)(0.5 * (wr - zr));
+      re[ib + k] = br;
+      im[ib + k] = bi;
+      double pb = (double)br * br + (double)bi * bi;
+      power[ib + k] = (float)pb;
+      magnitude[ib + k] = (float)__builtin_sqrt(pb);
+    }
+  }
+}
