@@ -90,7 +90,32 @@ export function melFilterbank(sampleRateHz: number, nFft: number, nMels = 128, f
 export function applyMel(power: Float32Array, nFrames: number, bank: MelFilterbank): Float32Array {
   const { nMels, nBins, start, end, offset, weights } = bank;
   const out = new Float32Array(nFrames * nMels);
-  for (let t = 0; t < nFrames; t++) {
+  let t = 0;
+  // four frames at once: four independent sums, each in the same order as one at a time
+  for (; t + 4 <= nFrames; t += 4) {
+    const b0 = t * nBins;
+    const b1 = b0 + nBins;
+    const b2 = b1 + nBins;
+    const b3 = b2 + nBins;
+    for (let m = 0; m < nMels; m++) {
+      const s = start[m]!;
+      const e = end[m]!;
+      const w = offset[m]! - s;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let k = s; k < e; k++) {
+        const wk = weights[w + k]!;
+        a0 += wk * power[b0 + k]!;
+        a1 += wk * power[b1 + k]!;
+        a2 += wk * power[b2 + k]!;
+        a3 += wk * power[b3 + k]!;
+      }
+      out[t * nMels + m] = a0;
+      out[(t + 1) * nMels + m] = a1;
+      out[(t + 2) * nMels + m] = a2;
+      out[(t + 3) * nMels + m] = a3;
+    }
+  }
+  for (; t < nFrames; t++) {
     const base = t * nBins;
     for (let m = 0; m < nMels; m++) {
       const s = start[m]!;
