@@ -1,4 +1,5 @@
-import { complexFft, type ComplexArray } from './fft-cache.js';
+import { complexFft, fftOf, fftPath, type ComplexArray } from './fft-cache.js';
+import { wasmFftFor } from './wasm/fft-wasm.js';
 import { medianFilterRows, medianScratch } from './median.js';
 import { periodicHann, type Spectrogram } from './stft.js';
 import { medianKernel, WASM_MEDIAN_MAX_LENGTH, WASM_MEDIAN_MAX_SIZE } from './wasm/median-wasm.js';
@@ -120,6 +121,13 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
 export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31): HpssSignals {
   const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
   const { nFrames, nBins, nFft, hopLength } = spec;
+  const wasm = fftPath.useWasm && harmK === 1 && percK === 1 ? wasmFftFor(fftOf(nFft)) : null;
+  if (wasm !== null) {
+    // the loop below in wasm/fft.c (hpss_istft), operation for operation: the same bits
+    const window = periodicHann(nFft);
+    const wss = windowSumSquare(nFft, hopLength, nFrames);
+    return wasm.hpssIstft({ harm, perc, re: spec.re, im: spec.im, nFrames, hop: hopLength, window, wss, samples });
+  }
   // the mask of the two frames being packed, computed on the way (no whole mask matrix)
   const pairMask = new Float32Array(2 * nBins);
   const n = samples.length;

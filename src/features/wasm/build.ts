@@ -10,6 +10,7 @@ export const CLANG_ARGS = [
   '-nostdlib',
   '-O3',
   '-msimd128',
+  '-mbulk-memory', // memset and memcpy as memory.fill and memory.copy (no libc)
   '-Wno-pass-failed',
   '-Wl,--no-entry',
   '-Wl,--export=__heap_base',

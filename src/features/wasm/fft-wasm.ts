@@ -21,6 +21,24 @@ export interface WasmFft {
    * times `window` (nFft = this size), as fresh float32 arrays (frame-major nFrames x nBins).
    */
   stftFrames(padded: Float32Array, window: Float64Array, hop: number, nFrames: number): { re: Float32Array; im: Float32Array; magnitude: Float32Array; power: Float32Array };
+  /**
+   * hpss.ts hpssSignals after the median filters, in wasm (fft.c hpss_istft): H and P frame-major
+   * (nFrames x nBins), `window` the periodic Hann window and `wss` its sum-square; fresh outputs.
+   */
+  hpssIstft(args: HpssIstftArgs): { harmonic: Float32Array; percussive: Float32Array };
+}
+
+/** The inputs of {@link WasmFft.hpssIstft}. */
+export interface HpssIstftArgs {
+  harm: Float32Array;
+  perc: Float32Array;
+  re: Float32Array;
+  im: Float32Array;
+  nFrames: number;
+  hop: number;
+  window: Float64Array;
+  wss: Float64Array;
+  samples: Float32Array;
 }
 
 interface WasmMemory {
@@ -35,6 +53,7 @@ interface Exports {
   memory: WasmMemory;
   __heap_base: { value: number };
   fft_transform: (out: number, data: number, twiddles: number, bitrev: number, csize: number, width: number) => void;
+  hpss_istft: (...args: number[]) => void;
   stft_frames: (padded: number, window: number, pair: number, out: number, twiddles: number, bitrev: number, width: number,
     nFft: number, hop: number, nFrames: number, re: number, im: number, magnitude: number, power: number) => void;
 }
@@ -107,9 +126,52 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     const copy = (at: number): Float32Array => new Float32Array(buf, at, cells).slice();
     return { re: copy(reAt), im: copy(imAt), magnitude: copy(magAt), power: copy(powAt) };
   };
+  const hpssIstft: WasmFft['hpssIstft'] = ({ harm, perc, re, im, nFrames, hop, window, wss, samples }) => {
+    const nBins = (size >> 1) + 1;
+    const cells = nFrames * nBins;
+    const n = samples.length;
+    if (window.length !== size || harm.length < cells || perc.length < cells || re.length < cells || im.length < cells) throw new RangeError('wasm HPSS: arrays shorter than their shapes');
+    const align = (x: number): number => (x + 15) & ~15;
+    let at = m.top;
+    const place = (bytes: number): number => {
+      const here = at;
+      at = align(at + bytes);
+      return here;
+    };
+    const harmAt = place(4 * cells);
+    const percAt = place(4 * cells);
+    const reAt = place(4 * cells);
+    const imAt = place(4 * cells);
+    const windowAAt = place(8 * size);
+    const windowBAt = place(8 * size);
+    const wssAt = place(8 * wss.length);
+    const samplesAt = place(4 * n);
+    const accAt = place(8 * size);
+    const maskAt = place(8 * nBins);
+    const harmonicAt = place(4 * n);
+    const percussiveAt = place(4 * n);
+    if (at > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((at - ex.memory.buffer.byteLength) / 65536));
+    const buf = ex.memory.buffer;
+    new Float32Array(buf, harmAt, cells).set(harm.subarray(0, cells));
+    new Float32Array(buf, percAt, cells).set(perc.subarray(0, cells));
+    new Float32Array(buf, reAt, cells).set(re.subarray(0, cells));
+    new Float32Array(buf, imAt, cells).set(im.subarray(0, cells));
+    const wa = new Float64Array(buf, windowAAt, size);
+    const wb = new Float64Array(buf, windowBAt, size);
+    for (let j = 0; j < size; j++) {
+      wa[j] = window[j]! / size;
+      wb[j] = -window[j]! / size;
+    }
+    new Float64Array(buf, wssAt, wss.length).set(wss);
+    new Float32Array(buf, samplesAt, n).set(samples);
+    ex.hpss_istft(harmAt, percAt, reAt, imAt, nFrames, size, hop, windowAAt, windowBAt, wssAt, samplesAt, n,
+      buffersAt, buffersAt + 8 * csize, tableAt, bitrevAt, width, accAt, maskAt, harmonicAt, percussiveAt);
+    return { harmonic: new Float32Array(buf, harmonicAt, n).slice(), percussive: new Float32Array(buf, percussiveAt, n).slice() };
+  };
   let views: Float64Array[] = [];
   const kernel: WasmFft = {
     stftFrames,
+    hpssIstft,
     buffers(count: number): Float64Array[] {
       if (count > MAX_BUFFERS) throw new RangeError(`wasm FFT: at most ${MAX_BUFFERS} buffers`);
       if (views.length === 0 || views[0]!.buffer !== ex.memory.buffer) {

@@ -113,3 +113,77 @@ void stft_frames(const float *restrict padded, const double *restrict window, do
     }
   }
 }
+
+#define FLOAT32_TINY 1.1754943508222875e-38
+
+/* hpss.ts maskValue: H^2 / (H^2 + P^2), 0.5 where max(H, P) < tiny, rounded to float32. */
+static inline float mask_value(float h, float p) {
+  double hd = h, pd = p;
+  double h2 = hd * hd;
+  return (float)((hd > pd ? hd : pd) < FLOAT32_TINY ? 0.5 : h2 / (h2 + pd * pd));
+}
+
+static inline double fr(double x) { return (double)(float)x; }
+
+/*
+ * hpss.ts hpssSignals after the median filters, operation for operation: per pair of frames the
+ * soft mask (from frame-major H and P), the masked spectra packed conjugated (fillPacked), the
+ * forward transform, and the streamed overlap-add divided by the window sum-square. windowA/B are
+ * the Hann window divided by +-nFft; acc a scratch of nFft doubles; pairMask of 2 nBins floats.
+ */
+__attribute__((export_name("hpss_istft")))
+void hpss_istft(const float *restrict harm, const float *restrict perc, const float *restrict re, const float *restrict im,
+                int nFrames, int nFft, int hop, const double *restrict windowA, const double *restrict windowB,
+                const double *restrict wss, const float *restrict samples, int n, double *restrict z, double *restrict x,
+                const cx *restrict twiddles, const int32_t *restrict bitrev, int width, double *restrict acc,
+                float *restrict pairMask, float *restrict harmonic, float *restrict percussive) {
+  int nBins = (nFft >> 1) + 1, half = nFft >> 1, last = nBins - 1;
+  int limit = hop * (nFrames - 1);
+  if (n < limit) limit = n;
+  for (int j = 0; j < nFft; j++) acc[j] = 0;
+  /* the last n mod hop samples stay 0 (the outputs may hold an earlier call's values) */
+  for (int i = 0; i < n; i++) harmonic[i] = 0;
+  for (int i = 0; i < n; i++) percussive[i] = 0;
+  for (int t = 0; t < nFrames; t += 2) {
+    int pair = t + 1 < nFrames;
+    const float *h0 = harm + t * nBins, *p0 = perc + t * nBins;
+    for (int k = 0; k < nBins; k++) pairMask[k] = mask_value(h0[k], p0[k]);
+    if (pair) for (int k = 0; k < nBins; k++) pairMask[nBins + k] = mask_value(h0[nBins + k], p0[nBins + k]);
+    /* fillPacked */
+    int baseA = t * nBins, baseB = pair ? baseA + nBins : baseA, maskB = pair ? nBins : 0;
+    double keepB = pair ? 1 : 0;
+    z[0] = fr((double)re[baseA] * pairMask[0]);
+    z[1] = -keepB * fr((double)re[baseB] * pairMask[maskB]);
+    z[2 * last] = fr((double)re[baseA + last] * pairMask[last]);
+    z[2 * last + 1] = -keepB * fr((double)re[baseB + last] * pairMask[maskB + last]);
+    for (int k = 1; k < last; k++) {
+      double ma = pairMask[k];
+      double ar = fr((double)re[baseA + k] * ma), ai = fr((double)im[baseA + k] * ma);
+      double mb = keepB * pairMask[maskB + k];
+      double br = fr((double)re[baseB + k] * mb), bi = fr((double)im[baseB + k] * mb);
+      z[2 * k] = ar - bi;
+      z[2 * k + 1] = -(ai + br);
+      z[2 * (nFft - k)] = ar + bi;
+      z[2 * (nFft - k) + 1] = ai - br;
+    }
+    fft_transform(x, z, twiddles, bitrev, 2 * nFft, width);
+    for (int f = t; f < t + 1 + pair; f++) {
+      int part = f - t;
+      const double *w = part == 0 ? windowA : windowB;
+      for (int j = 0; j < nFft; j++) acc[j] += w[j] * fr(x[2 * j + part]);
+      int base = f * hop;
+      int count = f == nFrames - 1 ? nFft : hop;
+      int from = half - base > 0 ? half - base : 0;
+      int to = limit + half - base < count ? limit + half - base : count;
+      for (int j = from; j < to; j++) {
+        double s = wss[base + j];
+        double hv = s > FLOAT32_TINY ? acc[j] / s : acc[j];
+        int i = base + j - half;
+        harmonic[i] = (float)hv;
+        percussive[i] = (float)((double)samples[i] - hv);
+      }
+      for (int j = 0; j < nFft - hop; j++) acc[j] = acc[j + hop];
+      for (int j = nFft - hop; j < nFft; j++) acc[j] = 0;
+    }
+  }
+}
