@@ -6,12 +6,28 @@ import { frameCount, padSignal } from './stft.js';
  * sign changes inside each frame divided by frameLength.
  */
 export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopLength = 512, threshold = 1e-10): Float64Array {
-  const padded = padSignal(samples, frameLength >> 1, 'edge');
-  const negative = new Uint8Array(padded.length);
-  for (let i = 0; i < padded.length; i++) negative[i] = padded[i]! < -threshold ? 1 : 0;
-  // crossings[i] = 1 when sample i differs in sign from sample i - 1
-  const prefix = new Int32Array(padded.length + 1);
-  for (let i = 1; i < padded.length; i++) prefix[i + 1] = prefix[i]! + (negative[i] !== negative[i - 1] ? 1 : 0);
+  const n = samples.length;
+  const pad = frameLength >> 1;
+  const length = n + 2 * pad;
+  // prefix[i + 1] counts the crossings up to padded sample i: a crossing at i when its sign differs
+  // from sample i - 1's. The edge-padded signal is read in place: samples[0] repeated before,
+  // samples[n - 1] after.
+  const prefix = new Int32Array(length + 1);
+  if (n > 0) {
+    // the left padding and samples[0] share one sign: no crossings up to index pad (prefix stays 0)
+    let prev = samples[0]! < -threshold;
+    let count = 0;
+    for (let i = pad + 1; i < pad + n; i++) {
+      const neg = samples[i - pad]! < -threshold;
+      if (neg !== prev) count++;
+      prev = neg;
+      prefix[i + 1] = count;
+    }
+    for (let i = pad + n; i < length; i++) prefix[i + 1] = count;
+  } else {
+    const padded = padSignal(samples, pad, 'edge');
+    for (let i = 1; i < padded.length; i++) prefix[i + 1] = prefix[i]! + ((padded[i]! < -threshold) !== (padded[i - 1]! < -threshold) ? 1 : 0);
+  }
   const nFrames = frameCount(samples.length, hopLength);
   const out = new Float64Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
