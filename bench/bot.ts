@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { isMain, writeResult } from './results.js';
 import { World, excerpt } from '../test/e2e/harness.js';
 import { at, isTrackMessage } from '../test/e2e/members.js';
 import { threeMinuteMp3 } from './track.js';
@@ -91,16 +91,13 @@ export async function benchBot(runs = 10): Promise<BotBenchResult> {
 }
 
 /** Prints the figures and writes `bench/results/bot.json`. */
-export function reportBotBench(result: BotBenchResult, environment: Record<string, unknown> = {}): void {
+export function reportBotBench(result: BotBenchResult): void {
   console.log(`\nBot through the fake Discord: /classify of a 3-minute mp3, ${result.runs} runs, one idle worker`);
   console.table({ acknowledged: result.ackMs, 'final answer': result.answerMs, 'of which the job': result.jobMs, 'of which the bot': result.botMs });
   console.log(`load average at the end: ${result.loadAverage.toFixed(2)}`);
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'bot.json'), `${JSON.stringify({ environment, ...result }, null, 2)}\n`);
-  console.log(`wrote ${join('bench', 'results', 'bot.json')}`);
+  writeResult('bot.json', result);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  reportBotBench(await benchBot(Number(process.env.BENCH_RUNS ?? 10)), { date: new Date().toISOString(), node: process.version });
+if (isMain(import.meta.url)) {
+  reportBotBench(await benchBot(Number(process.env.BENCH_RUNS ?? 10)));
 }

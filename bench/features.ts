@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { isMain, writeResult } from './results.js';
 import { chromaStft } from '../src/features/chroma.js';
 import { extractFeatures } from '../src/features/extract.js';
 import { harmonicMask, hpssSignals } from '../src/features/hpss.js';
@@ -87,10 +86,10 @@ export function benchFeatures(runs = 7, clip = 'blues.00000.wav'): FeaturesBench
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = benchFeatures();
+/** Prints the stage table and writes `bench/results/features.json`. */
+export function reportFeatures(result: FeaturesBenchResult): void {
   const fmt = (x: { wallMs: number; cpuMs: number }): { 'wall ms': string; 'cpu ms': string } => ({ 'wall ms': x.wallMs.toFixed(1), 'cpu ms': x.cpuMs.toFixed(1) });
-  console.log(`extractFeatures on ${result.clip} (${result.durationS.toFixed(1)} s), one thread, load average ${result.loadAverage1m.toFixed(1)} on ${cpus().length} cores`);
+  console.log(`\nextractFeatures on ${result.clip} (${result.durationS.toFixed(1)} s), one thread, load average ${result.loadAverage1m.toFixed(1)}`);
   console.table({
     ...Object.fromEntries(Object.entries(result.stages).map(([k, v]) => [k, fmt(v)])),
     'extractFeatures (30 s)': fmt(result.extractFeatures),
@@ -98,8 +97,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     logMelSpectrogram: fmt(result.logMel),
     'meyda per-frame path': fmt(result.meydaPerFrame),
   });
-  console.log(`${result.extractFeatures.timesRealtime.toFixed(0)}x realtime by wall time, ${result.extractFeatures.timesRealtimeCpu.toFixed(0)}x by CPU time; meyda per-frame path ${(result.meydaPerFrame.wallMs / result.extractFeatures.wallMs).toFixed(1)}x slower`);
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'features.json'), `${JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, ...result }, null, 2)}\n`);
+  console.log(`${result.extractFeatures.timesRealtime.toFixed(0)}x realtime by wall time, ${result.extractFeatures.timesRealtimeCpu.toFixed(0)}x by CPU time (target 300x); meyda per-frame path ${(result.meydaPerFrame.wallMs / result.extractFeatures.wallMs).toFixed(1)}x slower`);
+  writeResult('features.json', result);
+}
+
+if (isMain(import.meta.url)) {
+  reportFeatures(benchFeatures());
 }

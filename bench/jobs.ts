@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { isMain, writeResult } from './results.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import { enqueueClassify, waitForClassify } from '../src/jobs/producer.js';
 import { PARITY_DIR } from '../test/gtzan.js';
@@ -132,10 +132,18 @@ export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBen
   }
 }
 
-// `tsx bench/jobs.ts` runs it alone and writes bench/results/jobs.json.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await benchJobs();
-  const environment = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage1m: loadavg()[0] };
-  console.log(JSON.stringify(result, null, 2));
-  writeFileSync(join(import.meta.dirname, 'results', 'jobs.json'), `${JSON.stringify({ environment, ...result }, null, 2)}\n`);
+/** Prints the throughput and latency figures and writes `bench/results/jobs.json`. */
+export function reportJobs(result: JobsBenchResult): void {
+  console.log(`\nJobs through Redis and sandboxed worker processes (${result.clips} distinct 30 s clips)`);
+  console.table({
+    '1 worker': { 'jobs/s': result.jobsPerSecond.one.toFixed(2) },
+    '2 workers': { 'jobs/s': result.jobsPerSecond.two.toFixed(2) },
+  });
+  console.log(`2 workers / 1 worker: ${result.speedup.toFixed(2)} (target >= 1.8)`);
+  console.log(`3-minute mp3, one idle worker, ${result.latencyMs.runs} runs: p50 ${result.latencyMs.p50.toFixed(0)} ms, p95 ${result.latencyMs.p95.toFixed(0)} ms; first job of a cold worker ${result.coldFirstJobMs.toFixed(0)} ms`);
+  writeResult('jobs.json', result);
+}
+
+if (isMain(import.meta.url)) {
+  reportJobs(await benchJobs());
 }

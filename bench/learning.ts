@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
+import { isMain, writeResult } from './results.js';
 import { readFeatureCsv } from '../src/ml/dataset.js';
 import { GenreModel } from '../src/ml/genre-model.js';
 import { GENRES } from '../src/ml/genres.js';
@@ -223,17 +222,18 @@ export function learningSpec(result: LearningResult): TopLevelSpec {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = await benchLearning();
+/** Prints the like-rate table and writes `bench/results/learning.json` and `learning.png`. */
+export async function reportLearning(result: LearningResult): Promise<void> {
   console.log(`\nLearning benchmark (seed ${result.config.seed}, flip rate ${result.config.flipRate}), like-rate per round`);
   console.table(
     Object.fromEntries(result.likeRate.random.map((_, i) => [`round ${i + 1}`, Object.fromEntries(METHODS.map((m) => [m, (result.likeRate[m][i] ?? 0).toFixed(3)]))])),
   );
   console.log('final round vs cosine of MFCC means:', Object.fromEntries(METHODS.map((m) => [m, result.finalRatioVsCosine[m].toFixed(2)])));
   console.log(`pre-scan recall@10 on the model's embeddings (24 dims, 50 of 900 re-ranked): ${result.prescanRecallAt10.toFixed(3)}`);
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'learning.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(dir, 'learning.png'), await renderVegaLitePng(learningSpec(result)));
-  console.log('wrote bench/results/learning.json and bench/results/learning.png');
+  writeResult('learning.json', result);
+  writeResult('learning.png', await renderVegaLitePng(learningSpec(result)));
+}
+
+if (isMain(import.meta.url)) {
+  await reportLearning(await benchLearning());
 }

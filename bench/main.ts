@@ -1,29 +1,30 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { benchPipeline } from './pipeline.js';
+/**
+ * `npm run bench`: every benchmark, or the ones named (`npm run bench -- pipeline jobs`).
+ * Each prints its table and writes `bench/results/<suite>.json` with the machine it ran on.
+ * Run on an otherwise idle machine: figures taken beside other work are not comparable.
+ */
+import { benchBot, reportBotBench } from './bot.js';
+import { benchFeatures, reportFeatures } from './features.js';
+import { benchJobs, reportJobs } from './jobs.js';
+import { benchLearning, reportLearning } from './learning.js';
+import { benchPipeline, reportPipeline } from './pipeline.js';
+import { benchRecsLatency, reportRecsLatency } from './recs-latency.js';
 
-/** `npm run bench`: runs every benchmark, prints a table and writes bench/results/<name>.json. */
-const resultsDir = join(import.meta.dirname, 'results');
-mkdirSync(resultsDir, { recursive: true });
-
-const environment = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
+const SUITES: Record<string, () => Promise<void> | void> = {
+  pipeline: async () => reportPipeline(await benchPipeline()),
+  features: () => reportFeatures(benchFeatures()),
+  jobs: async () => reportJobs(await benchJobs()),
+  bot: async () => reportBotBench(await benchBot()),
+  'recs-latency': () => reportRecsLatency(benchRecsLatency()),
+  learning: async () => reportLearning(await benchLearning()),
 };
 
-const pipeline = await benchPipeline();
-const fmt = (n: number, digits = 1): string => n.toFixed(digits);
-console.log(`\nPipeline on a real ${fmt(pipeline.track.durationS)} s MP3 (${pipeline.track.windows} windows), one core, tfjs backend ${pipeline.backend}`);
-console.table({
-  decode: { ms: fmt(pipeline.ms.decode), 'x realtime': fmt(pipeline.timesRealtime.decode, 0) },
-  features: { ms: fmt(pipeline.ms.features), 'x realtime': fmt(pipeline.timesRealtime.features, 0) },
-  inference: { ms: fmt(pipeline.ms.inference), 'x realtime': fmt(pipeline.timesRealtime.inference, 0) },
-  'whole pipeline': { ms: fmt(pipeline.ms.total), 'x realtime': fmt(pipeline.timesRealtime.total, 0) },
-  'meyda per-frame path': { ms: fmt(pipeline.ms.meydaPerFrame), 'x realtime': fmt(pipeline.timesRealtime.meydaPerFrame, 0) },
-});
-console.log(`features are ${fmt(pipeline.featuresVsMeyda)} times faster than the same frame features through meyda's per-frame API`);
-writeFileSync(join(resultsDir, 'pipeline.json'), `${JSON.stringify({ environment, ...pipeline }, null, 2)}\n`);
-console.log(`wrote ${join('bench', 'results', 'pipeline.json')}`);
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in SUITES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+for (const name of asked.length > 0 ? asked : Object.keys(SUITES)) {
+  await SUITES[name]!();
+}

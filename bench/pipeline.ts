@@ -5,6 +5,7 @@ import { extractFeatures, meydaFrameFeatures, toFeatureRow } from '../src/featur
 import { planWindows } from '../src/ml/analyse-track.js';
 import { GenreModel } from '../src/ml/genre-model.js';
 import { loadTfRuntime } from '../src/ml/runtime.js';
+import { isMain, writeResult } from './results.js';
 import { threeMinuteMp3 } from './track.js';
 
 /** Median wall time of `runs` calls of `fn`, after one warm-up call. */
@@ -68,4 +69,24 @@ export async function benchPipeline(runs = 5): Promise<PipelineResult> {
   } finally {
     model.dispose();
   }
+}
+
+/** Prints the pipeline table and writes `bench/results/pipeline.json`. */
+export function reportPipeline(result: PipelineResult): void {
+  const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+  console.log(`\nPipeline on a real ${fmt(result.track.durationS)} s MP3 (${result.track.windows} windows), one core, tfjs backend ${result.backend}`);
+  const row = (ms: number, realtime: number): Record<string, string> => ({ ms: fmt(ms), 'x realtime': fmt(realtime, 0) });
+  console.table({
+    decode: row(result.ms.decode, result.timesRealtime.decode),
+    features: row(result.ms.features, result.timesRealtime.features),
+    inference: row(result.ms.inference, result.timesRealtime.inference),
+    'whole pipeline': row(result.ms.total, result.timesRealtime.total),
+    'meyda per-frame path': row(result.ms.meydaPerFrame, result.timesRealtime.meydaPerFrame),
+  });
+  console.log(`targets: whole pipeline >= 200x realtime, features >= 300x; our 57 features are ${fmt(result.featuresVsMeyda)} times faster than a subset of them through meyda's per-frame API`);
+  writeResult('pipeline.json', result);
+}
+
+if (isMain(import.meta.url)) {
+  reportPipeline(await benchPipeline());
 }

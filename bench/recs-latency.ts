@@ -1,8 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { isMain, writeResult } from './results.js';
 import { fitEase } from '../src/recs/cf.js';
 import { Library, type RecFeedback } from '../src/recs/library.js';
 import { recommendForMember, recommendLike } from '../src/recs/recommend.js';
@@ -122,10 +120,9 @@ export function benchRecsLatency(sizes: readonly number[] = [100_000, 1_000_000]
   return result;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  const result = benchRecsLatency(sizes.length > 0 ? sizes : undefined);
-  console.log(`\nRecommendation latency, ${result.dim}-d, one thread on ${cpus()[0]?.model ?? 'unknown'} (load average ${result.loadAverage1m.toFixed(1)})`);
+/** Prints the latency table and writes `bench/results/recs-latency.json`. */
+export function reportRecsLatency(result: RecsLatencyResult): void {
+  console.log(`\nRecommendation latency, ${result.dim}-d, one thread (load average ${result.loadAverage1m.toFixed(1)})`);
   const rows: Record<string, Record<string, string>> = {};
   for (const kind of ['search', 'like', 'member'] as const) {
     for (const [label, figs] of [['exact', result[kind]], ['pre-scan', result.prescan[kind]]] as const) {
@@ -134,8 +131,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   console.table(rows);
   console.log('pre-scan recall@50 vs exact:', result.prescanRecallAt50.map((r) => r.toFixed(3)).join(', '), '| build ms:', result.prescan.buildMs.map((m) => m.toFixed(0)).join(', '));
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'recs-latency.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log('wrote bench/results/recs-latency.json');
+  writeResult('recs-latency.json', result);
+}
+
+if (isMain(import.meta.url)) {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  reportRecsLatency(benchRecsLatency(sizes.length > 0 ? sizes : undefined));
 }
