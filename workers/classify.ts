@@ -27,7 +27,7 @@ async function tagsOf(bytes: Uint8Array, fileName: string): Promise<Tags> {
 /**
  * Sandboxed processor of the `classify` queue: decodes the upload, analyses it with the genre
  * model, renders its spectrogram and makes the compact Opus copy (which ffmpeg encodes in its
- * own process while this one computes features). Reports {@link ClassifyProgress} at each stage.
+ * own process while this one decodes and computes features). Reports {@link ClassifyProgress} at each stage.
  * @throws UnrecoverableError (JSON FailureReason) for bad audio or an invalid payload.
  */
 export default async function classify(job: SandboxedJob, _token?: string, signal?: AbortSignal): Promise<ClassifyJobResult> {
@@ -42,10 +42,15 @@ export default async function classify(job: SandboxedJob, _token?: string, signa
     await progress('decoding', 5);
     const loading = genreModel();
     loading.catch(() => undefined); // awaited below; bad audio may come first
-    const audio = await decodeAudio(bytes, options);
-    // Decoding proved it is audio: start the copy and the tags now, beside the analysis.
-    const copying = encodeOpusCopy(bytes, { bitrateKbps: COPY_BITRATE_KBPS, ...options });
+    // The copy is the longest stage (ffmpeg in its own process): it starts at once, beside the
+    // decoding and the analysis, and is stopped if the decoding shows the input is bad.
+    const stopCopy = new AbortController();
+    const copying = encodeOpusCopy(bytes, { bitrateKbps: COPY_BITRATE_KBPS, signal: signal ? AbortSignal.any([signal, stopCopy.signal]) : stopCopy.signal });
     copying.catch(() => undefined);
+    const audio = await decodeAudio(bytes, options).catch((error: unknown) => {
+      stopCopy.abort();
+      throw error;
+    });
     const tagging = tagsOf(bytes, fileName);
     await progress('analysing', 25);
     const model = await loading;
