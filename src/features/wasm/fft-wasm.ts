@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
 import type FFT from 'fft.js';
 
 /**
@@ -41,17 +41,7 @@ export interface HpssIstftArgs {
   samples: Float32Array;
 }
 
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
-interface Exports {
-  memory: WasmMemory;
-  __heap_base: { value: number };
+interface Exports extends KernelExports {
   fft_transform: (out: number, data: number, twiddles: number, bitrev: number, csize: number, width: number) => void;
   hpss_istft: (...args: number[]) => void;
   stft_frames: (padded: number, window: number, pair: number, out: number, twiddles: number, bitrev: number, width: number,
@@ -62,21 +52,12 @@ export const FFT_WASM_URL = new URL('./fft.wasm', import.meta.url);
 /** Scratch arrays per size (stft 2, tempogram 4). */
 const MAX_BUFFERS = 4;
 
-let module: { ex: Exports; top: number } | null | undefined;
 const bySize = new Map<number, WasmFft>();
 
-function load(): { ex: Exports; top: number } | null {
-  if (module === undefined) {
-    try {
-      const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      const ex = new wasm.Instance(new wasm.Module(readFileSync(FFT_WASM_URL)), {}).exports as unknown as Exports;
-      module = { ex, top: (Number(ex.__heap_base.value) + 15) & ~15 };
-    } catch {
-      module = null;
-    }
-  }
-  return module;
-}
+const load = memoKernel((): { ex: Exports; top: number } => {
+  const { exports: ex, heapBase } = instantiateKernel<Exports>(FFT_WASM_URL);
+  return { ex, top: heapBase };
+});
 
 /** The wasm transform for `fft` (an fft.js instance of that size: its table and bit reversal), or null without WebAssembly. */
 export function wasmFftFor(fft: FFT): WasmFft | null {
@@ -101,7 +82,7 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
   const bitrevAt = tableAt + 8 * twiddles.length;
   const buffersAt = (bitrevAt + 4 * internals._bitrev.length + 15) & ~15;
   m.top = buffersAt + MAX_BUFFERS * 8 * csize;
-  if (m.top > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((m.top - ex.memory.buffer.byteLength) / 65536));
+  ensureMemory(ex.memory, m.top);
   new Float64Array(ex.memory.buffer, tableAt, twiddles.length).set(twiddles);
   new Int32Array(ex.memory.buffer, bitrevAt, internals._bitrev.length).set(internals._bitrev);
   const width = internals._width;
@@ -118,7 +99,7 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     const magAt = align(imAt + 4 * cells);
     const powAt = align(magAt + 4 * cells);
     const need = powAt + 4 * cells;
-    if (need > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    ensureMemory(ex.memory, need);
     const buf = ex.memory.buffer;
     new Float64Array(buf, windowAt, size).set(window);
     new Float32Array(buf, paddedAt, padded.length).set(padded);
@@ -150,7 +131,7 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     const maskAt = place(8 * nBins);
     const harmonicAt = place(4 * n);
     const percussiveAt = place(4 * n);
-    if (at > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((at - ex.memory.buffer.byteLength) / 65536));
+    ensureMemory(ex.memory, at);
     const buf = ex.memory.buffer;
     new Float32Array(buf, harmAt, cells).set(harm.subarray(0, cells));
     new Float32Array(buf, percAt, cells).set(perc.subarray(0, cells));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
 
 /**
  * The WebAssembly median kernel (median.c, compiled to the committed median.wasm by
@@ -20,19 +20,8 @@ export interface MedianKernel {
   medianRows(input: Int32Array, output: Int32Array, rows: number, cols: number, size: number): boolean;
 }
 
-/** The parts of the WebAssembly JS API used here (the project's lib has no WebAssembly types). */
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
 
-interface Exports {
-  memory: WasmMemory;
-  __heap_base: { value: number };
+interface Exports extends KernelExports {
   median_columns: (input: number, output: number, rows: number, cols: number, size: number) => number;
   median_rows: (input: number, output: number, rows: number, cols: number, size: number) => number;
 }
@@ -44,26 +33,12 @@ export const WASM_MEDIAN_MAX_LENGTH = 8192;
 
 export const MEDIAN_WASM_URL = new URL('./median.wasm', import.meta.url);
 
-let loaded: MedianKernel | null | undefined;
-
 /** The memoised kernel, or null when WebAssembly (with SIMD) is unavailable here. */
-export function medianKernel(): MedianKernel | null {
-  if (loaded === undefined) {
-    try {
-      loaded = instantiate(readFileSync(MEDIAN_WASM_URL));
-    } catch {
-      loaded = null;
-    }
-  }
-  return loaded;
-}
+export const medianKernel: () => MedianKernel | null = memoKernel(() => instantiate(MEDIAN_WASM_URL));
 
 /** A kernel instance over the given wasm binary (exported for the tests). */
-export function instantiate(bytes: Uint8Array): MedianKernel {
-  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const instance = new wasm.Instance(new wasm.Module(bytes), {});
-  const ex = instance.exports as unknown as Exports;
-  const base = (Number(ex.__heap_base.value) + 15) & ~15;
+export function instantiate(source: URL | Uint8Array): MedianKernel {
+  const { exports: ex, heapBase: base } = instantiateKernel<Exports>(source);
   const run = (fn: Exports['median_rows'], input: Int32Array, output: Int32Array, rows: number, cols: number, size: number): boolean => {
     if (input.buffer !== ex.memory.buffer || output.buffer !== ex.memory.buffer) throw new RangeError('median kernel: matrices must live in its memory');
     if (rows * cols > input.length || rows * cols > output.length) throw new RangeError('median kernel: matrix larger than its array');
@@ -76,9 +51,7 @@ export function instantiate(bytes: Uint8Array): MedianKernel {
     matrices(size: number): [Int32Array, Int32Array, Int32Array] {
       if (views === null || views[0].length !== size || views[0].buffer !== ex.memory.buffer) {
         const bytes = ((4 * size + 15) & ~15) >>> 0;
-        const need = base + 3 * bytes;
-        const have = ex.memory.buffer.byteLength;
-        if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
+        ensureMemory(ex.memory, base + 3 * bytes);
         const buf = ex.memory.buffer;
         views = [new Int32Array(buf, base, size), new Int32Array(buf, base + bytes, size), new Int32Array(buf, base + 2 * bytes, size)];
       }
