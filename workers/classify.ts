@@ -2,11 +2,11 @@ import type { SandboxedJob } from 'bullmq';
 import { decodeAudio } from '../src/audio/index.js';
 import { encodeOpusCopy } from '../src/audio/encode.js';
 import { readTags } from '../src/audio/tags.js';
-import { logMelSpectrogram } from '../src/features/index.js';
+import { hopForColumns, logMelSpectrogram } from '../src/features/index.js';
 import { contentHash } from '../src/jobs/hash.js';
 import { ClassifyJobData, ClassifyJobResult, Tags, type ClassifyProgress } from '../src/jobs/schemas.js';
 import { analyseSamples } from '../src/ml/analyse-track.js';
-import { spectrogramPng } from '../src/render/index.js';
+import { spectrogramPng, SPECTROGRAM_WIDTH_PX } from '../src/render/index.js';
 import { badJob, genreModel, toJobError } from './child-runtime.js';
 
 /** Bit rate of the compact Ogg/Opus copy the bot keeps for playback. */
@@ -58,7 +58,7 @@ export default async function classify(job: SandboxedJob, _token?: string, signa
     await progress('rendering', 75);
     const tags = await tagging;
     const png = await spectrogramPng({
-      logMel: logMelSpectrogram(audio.samples, { sampleRateHz: audio.sampleRateHz }),
+      logMel: logMelSpectrogram(audio.samples, { sampleRateHz: audio.sampleRateHz, hopLength: hopForColumns(audio.samples.length, SPECTROGRAM_WIDTH_PX) }),
       segments: analysis.segments.map((s) => ({ startS: s.startS, endS: s.endS, genre: s.genres[0]?.genre ?? '', probability: s.genres[0]?.probability ?? 0 })),
       title: tags.artist && tags.title ? `${tags.artist} - ${tags.title}` : (tags.title ?? fileName),
     });

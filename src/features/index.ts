@@ -4,6 +4,6 @@
  */
 export { FEATURE_NAMES, toFeatureRow, type FeatureName, type FeatureSet } from './names.js';
 export { extractFeatures } from './extract.js';
-export { logMelSpectrogram, type LogMelOptions, type LogMelSpectrogram } from './log-mel.js';
+export { hopForColumns, logMelSpectrogram, type LogMelOptions, type LogMelSpectrogram } from './log-mel.js';
 export { stft, DEFAULT_STFT, type Spectrogram, type StftConfig } from './stft.js';
 export { meydaFrameFeatures, type MeydaFrameSummary } from './meyda-path.js';

@@ -37,3 +37,15 @@ export function logMelSpectrogram(samples: Float32Array, options: LogMelOptions 
   const data = powerToDbInPlace(mel, 'max', topDb);
   return { data, nMels, nFrames: spec.nFrames, sampleRateHz, hopLength };
 }
+
+/**
+ * The hop (in samples) for a log-mel that will be drawn `columns` pixels wide: the largest of
+ * 512, 1024 and 2048 that still gives every column at least one frame. A 3-minute track then
+ * costs a quarter of the frames of a full-resolution log-mel, which the picture would average
+ * away anyway; a 30 s clip keeps librosa's 512.
+ */
+export function hopForColumns(nSamples: number, columns: number): number {
+  let hop = 512;
+  while (hop < 2048 && nSamples / (hop * 2) >= columns) hop *= 2;
+  return hop;
+}

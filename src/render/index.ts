@@ -8,6 +8,7 @@ export { trainingCurvesPng, trainingCurvesSpec, type TrainingCurvesInput } from 
 export { embeddingMapPng, embeddingMapSpec, type EmbeddingMapInput, type EmbeddingPoint } from './embedding-map.js';
 export {
   spectrogramPng,
+  SPECTROGRAM_WIDTH_PX,
   type GenreSegment,
   type SpectrogramInput,
   type SpectrogramOptions,

@@ -24,6 +24,9 @@ export interface SpectrogramInput {
   title?: string;
 }
 
+/** Default width of a spectrogram image in pixels. */
+export const SPECTROGRAM_WIDTH_PX = 1000;
+
 /** Size of the whole image; defaults 1000 x 360, minimum 240 x 180, maximum 4000 x 2000. */
 export interface SpectrogramOptions {
   widthPx?: number;
@@ -110,7 +113,7 @@ function base64Png(rgb: Uint8Array, width: number, height: number): string {
 
 /** Builds the SVG document of {@link spectrogramPng}; exported for tests. */
 export function spectrogramSvg(input: SpectrogramInput, options: SpectrogramOptions = {}): string {
-  const widthPx = options.widthPx ?? 1000;
+  const widthPx = options.widthPx ?? SPECTROGRAM_WIDTH_PX;
   const heightPx = options.heightPx ?? 360;
   checkInput(input, widthPx, heightPx);
   const layout = spectrogramLayout(widthPx, heightPx);
