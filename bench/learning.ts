@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { isMain, writeResult } from './results.js';
+import { mulberry32 } from '../src/ml/rng.js';
 import { readFeatureCsv } from '../src/ml/dataset.js';
 import { GenreModel } from '../src/ml/genre-model.js';
 import { GENRES } from '../src/ml/genres.js';
@@ -44,15 +45,10 @@ export interface LearningResult {
   prescanRecallAt10: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded uniform source in [0, 1) as a plain function (the project's Mulberry32). */
+function seeded(seed: number): () => number {
+  const rng = mulberry32(seed);
+  return () => rng.next();
 }
 
 function shuffled<T>(items: readonly T[], rand: () => number): T[] {
@@ -132,7 +128,7 @@ async function loadItems(): Promise<{ items: Item[]; modelVersion: string }> {
 }
 
 function simulate(items: readonly Item[], members: readonly Member[], cfg: LearningConfig, pick: Picker, stepRound?: (feedback: readonly RecFeedback[]) => void): number[] {
-  const rand = mulberry32(cfg.seed + 1);
+  const rand = seeded(cfg.seed + 1);
   const genreOf = new Map(items.map((it) => [it.track.id, it.genre]));
   const feedback: RecFeedback[] = [];
   const rates: number[] = [];
@@ -160,7 +156,7 @@ function simulate(items: readonly Item[], members: readonly Member[], cfg: Learn
 export async function benchLearning(overrides: Partial<LearningConfig> = {}): Promise<LearningResult> {
   const cfg = { ...DEFAULTS, ...overrides };
   const { items, modelVersion } = await loadItems();
-  const rand = mulberry32(cfg.seed);
+  const rand = seeded(cfg.seed);
   const members: Member[] = Array.from({ length: cfg.members }, (_, i) => ({
     id: `m${i}`,
     liked: new Set(shuffled(GENRES.map((_, g) => g), rand).slice(0, 2 + Math.floor(rand() * 2))),

@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMain, writeResult } from './results.js';
+import { mulberry32 } from '../src/ml/rng.js';
 import { fitEase } from '../src/recs/cf.js';
 import { Library, type RecFeedback } from '../src/recs/library.js';
 import { recommendForMember, recommendLike } from '../src/recs/recommend.js';
@@ -31,20 +32,15 @@ export interface RecsLatencyResult {
   prescanRecallAt50: number[];
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded uniform source in [0, 1) as a plain function (the project's Mulberry32). */
+function seeded(seed: number): () => number {
+  const rng = mulberry32(seed);
+  return () => rng.next();
 }
 
 /** `n` unit vectors around 10 genre centroids (like the model's embeddings), one shared buffer. */
 function syntheticLibrary(n: number, dim: number, seed: number): Library {
-  const rand = mulberry32(seed);
+  const rand = seeded(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const centroids = Array.from({ length: 10 }, () => Array.from({ length: dim }, gauss));
   const buffer = new Float32Array(n * dim);
@@ -85,7 +81,7 @@ export function benchRecsLatency(sizes: readonly number[] = [100_000, 1_000_000]
   const result: RecsLatencyResult = { dim, loadAverage1m: loadavg()[0] ?? 0, search: [], like: [], member: [], prescan: { search: [], like: [], member: [], buildMs: [] }, prescanRecallAt50: [] };
   for (const n of sizes) {
     const lib = syntheticLibrary(n, dim, 7);
-    const rand = mulberry32(11);
+    const rand = seeded(11);
     const pick = (): string => `t${Math.floor(rand() * n)}`;
     const feedback: RecFeedback[] = [];
     for (let u = 0; u < 10; u++) {
@@ -100,7 +96,7 @@ export function benchRecsLatency(sizes: readonly number[] = [100_000, 1_000_000]
     const exclude = new Set(Array.from({ length: 100 }, pick));
     const queries = Array.from({ length: runs + 2 }, () => lib.index.vector(pick()) ?? new Float32Array(dim));
     const runAll = (into: Pick<RecsLatencyResult, 'search' | 'like' | 'member'>): void => {
-      const likeRand = mulberry32(13);
+      const likeRand = seeded(13);
       into.search.push({ tracks: n, ...measure(runs, (r) => lib.index.search(queries[r + 2] as Float32Array, 50, { exclude })) });
       into.like.push({ tracks: n, ...measure(runs, () => recommendLike({ library: lib, feedback, k: 10 }, `t${Math.floor(likeRand() * n)}`, 'u0')) });
       into.member.push({ tracks: n, ...measure(runs, (r) => recommendForMember({ library: lib, feedback, cf, k: 10 }, `u${Math.abs(r) % 10}`)) });
