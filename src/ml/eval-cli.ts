@@ -10,7 +10,7 @@ import { classificationMetrics, type ClassificationMetrics } from './evaluate.js
 import { GenreModel } from './genre-model.js';
 import { GENRES } from './genres.js';
 import { GTZAN_TABLE, PARITY_TABLE, SHIPPED_MODEL_DIR } from './paths.js';
-import { summary, trainOnRows } from './pipeline.js';
+import { describeModel, summary, trainOnRows } from './pipeline.js';
 import { projectTo2d } from './project-2d.js';
 import { loadTfRuntime } from './runtime.js';
 import { DEFAULT_TRAIN_CONFIG } from './train.js';
@@ -38,12 +38,7 @@ const model = GenreModel.fromModel(runtime, trained.model, {
   format: 1,
   modelVersion: 'eval',
   createdAt: new Date().toISOString(),
-  classes: [...GENRES],
-  featureNames: [...table.featureNames],
-  scaling: trained.scaling,
-  embeddingDim: cfg.members * cfg.embeddingUnits,
-  members: cfg.members,
-  trainConfig: { ...cfg },
+  ...describeModel(table.featureNames, trained, cfg),
   training: { sources: [opts.table], rows: train.length, perClass: [], backend: runtime.backend, durationS: 0 },
   validation: {},
   // In memory only: no files were written, so there is no size or checksum to record.

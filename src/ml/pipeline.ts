@@ -46,6 +46,22 @@ export async function trainOnRows(
   return { model, scaling, history };
 }
 
+/** The metadata that follows from a trained ensemble and its recipe (the rest describes the run). */
+export function describeModel(
+  featureNames: readonly string[],
+  trained: TrainedEnsemble,
+  cfg: TrainConfig,
+): Pick<GenreModelMetadata, 'classes' | 'featureNames' | 'scaling' | 'embeddingDim' | 'members' | 'trainConfig'> {
+  return {
+    classes: [...GENRES],
+    featureNames: [...featureNames],
+    scaling: trained.scaling,
+    embeddingDim: cfg.members * cfg.embeddingUnits,
+    members: cfg.members,
+    trainConfig: { ...cfg },
+  };
+}
+
 /** Class probabilities (GENRES order) of raw rows under a trained ensemble. */
 export function predictProbabilities(runtime: TfRuntime, trained: TrainedEnsemble, rows: readonly LabelledRow[]): number[][] {
   if (rows.length === 0) return [];

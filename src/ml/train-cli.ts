@@ -9,7 +9,7 @@ import { contiguousBlocks, CV_BLOCKS, readFeatureCsv, type FeatureTable } from '
 import { classificationMetrics } from './evaluate.js';
 import { GENRES } from './genres.js';
 import { GTZAN_TABLE, PARITY_TABLE, SHIPPED_MODEL_DIR } from './paths.js';
-import { crossValidate, predictProbabilities, saveGenreModel, summary, trainOnRows, type MetadataWithoutFiles } from './pipeline.js';
+import { crossValidate, describeModel, predictProbabilities, saveGenreModel, summary, trainOnRows, type MetadataWithoutFiles } from './pipeline.js';
 import { loadTfRuntime } from './runtime.js';
 import { DEFAULT_TRAIN_CONFIG } from './train.js';
 
@@ -74,12 +74,7 @@ const durationS = Math.round((Date.now() - started) / 1000);
 const metadata = await saveGenreModel(opts.out, trained.model, {
   modelVersion: MODEL_VERSION,
   createdAt: new Date().toISOString(),
-  classes: [...GENRES],
-  featureNames: [...table.featureNames],
-  scaling: trained.scaling,
-  embeddingDim: cfg.members * cfg.embeddingUnits,
-  members: cfg.members,
-  trainConfig: { ...cfg },
+  ...describeModel(table.featureNames, trained, cfg),
   training: {
     sources: [opts.audioDir ? `audio folder ${opts.audioDir}` : 'GTZAN features_30_sec.train.csv (clips 10-99)'],
     rows: table.rows.length,
