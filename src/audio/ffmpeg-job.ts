@@ -97,9 +97,29 @@ export async function withStagedInput<T>(
 }
 
 /**
+ * Runs ffmpeg to the end and returns its stderr; a failed run is `UNSUPPORTED` when ffmpeg lacks
+ * a decoder, else `CORRUPT`. `onStdout` may stop it (then `TOO_LONG`), as {@link runTool}'s.
+ */
+export async function runFfmpeg(
+  ffmpegPath: string,
+  args: readonly string[],
+  limits: AudioLimits,
+  signal: AbortSignal,
+  onStdout: (chunk: Buffer) => boolean = () => true,
+): Promise<string> {
+  const result = await runTool(ffmpegPath, args, { signal, onStdout });
+  if (result.stopped) throw tooLong(limits);
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.trim().slice(-2000);
+    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
+    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
+  }
+  return result.stderr;
+}
+
+/**
  * Runs ffmpeg and collects its stdout. Output past `maxBytes` kills it and is `TOO_LONG` (an
- * endless or lying stream cannot fill memory); a failed run is `UNSUPPORTED` when ffmpeg lacks a
- * decoder, else `CORRUPT`.
+ * endless or lying stream cannot fill memory); failures as {@link runFfmpeg}.
  */
 export async function collectFfmpegOutput(
   ffmpegPath: string,
@@ -110,20 +130,11 @@ export async function collectFfmpegOutput(
 ): Promise<{ chunks: Buffer[]; totalBytes: number; stderr: string }> {
   const chunks: Buffer[] = [];
   let totalBytes = 0;
-  const result = await runTool(ffmpegPath, args, {
-    signal,
-    onStdout: (chunk) => {
-      totalBytes += chunk.length;
-      if (totalBytes > maxBytes) return false;
-      chunks.push(chunk);
-      return true;
-    },
+  const stderr = await runFfmpeg(ffmpegPath, args, limits, signal, (chunk) => {
+    totalBytes += chunk.length;
+    if (totalBytes > maxBytes) return false;
+    chunks.push(chunk);
+    return true;
   });
-  if (result.stopped) throw tooLong(limits);
-  if (result.exitCode !== 0) {
-    const detail = result.stderr.trim().slice(-2000);
-    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
-    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
-  }
-  return { chunks, totalBytes, stderr: result.stderr };
+  return { chunks, totalBytes, stderr };
 }

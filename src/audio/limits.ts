@@ -7,7 +7,8 @@ export interface AudioLimits {
   maxInputBytes: number;
   /**
    * Longest audio analysed, in seconds. Rejected early when the container states a longer
-   * duration, and ffmpeg is killed once it has produced more samples than this. Default 1200.
+   * duration, and ffmpeg stops after this much output (plus a second), which is then refused, so
+   * a stream that lies about its length or never ends is cut short. Default 1200.
    */
   maxDurationS: number;
   /**
