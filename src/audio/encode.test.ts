@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio, isAudioError, peakDbfs, type AudioErrorCode, type AudioSource, type DecodedAudio, type DecodeOptions } from './index.js';
 import { encodeOpusCopy, oggOpusDurationS } from './encode.js';
 import { probeInput } from './probe.js';
-import { bestCorrelation, childToolPids, ffmpegMake, REAL_FLAC, scratchDir } from './test-media.js';
+import { bestCorrelation, childToolPids, ffmpegMake, garbage, REAL_FLAC, scratchDir } from './test-media.js';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let reference: DecodedAudio;
@@ -91,7 +91,7 @@ async function ffmpegCopyChannel(ogg: Uint8Array, channel: number): Promise<Audi
 
 describe('encodeOpusCopy refuses what decoding refuses, with the same codes', () => {
   const cases: { name: string; source: () => Promise<AudioSource>; options?: DecodeOptions; code: AudioErrorCode }[] = [
-    { name: 'random bytes', source: () => Promise.resolve(noise(50_000)), code: 'NOT_AUDIO' },
+    { name: 'random bytes', source: () => Promise.resolve(garbage(50_000, 0x12345678)), code: 'NOT_AUDIO' },
     { name: 'empty bytes', source: () => Promise.resolve(new Uint8Array(0)), code: 'NOT_AUDIO' },
     { name: 'a text file named .mp3', source: async () => ({ path: await put('notes.mp3', 'not audio at all\n'.repeat(50)) }), code: 'NOT_AUDIO' },
     { name: 'a directory', source: () => Promise.resolve({ path: scratch.dir }), code: 'NOT_AUDIO' },
@@ -102,7 +102,7 @@ describe('encodeOpusCopy refuses what decoding refuses, with the same codes', ()
     },
     {
       name: 'a FLAC with garbled frames',
-      source: () => Promise.resolve(Buffer.concat([flacBytes.subarray(0, flacBytes.indexOf(Buffer.from([0xff, 0xf8]))), noise(200_000)])),
+      source: () => Promise.resolve(Buffer.concat([flacBytes.subarray(0, flacBytes.indexOf(Buffer.from([0xff, 0xf8]))), garbage(200_000, 0x12345678)])),
       code: 'CORRUPT',
     },
     {
@@ -154,16 +154,3 @@ async function codeOf(run: Promise<unknown>): Promise<string> {
   return isAudioError(error) ? error.code : String(error);
 }
 
-function noise(length: number): Buffer {
-  const bytes = Buffer.alloc(length);
-  let state = 0x12345678;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    bytes[i] = state & 0xff;
-  }
-  return bytes;
-}

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio, isAudioError, type AudioError, type AudioErrorCode, type DecodeOptions } from './index.js';
 import { lockedInputArgs, probeInput } from './probe.js';
-import { childToolPids, ffmpegMake, PARITY_WAV, REAL_FLAC, scratchDir } from './test-media.js';
+import { childToolPids, ffmpegMake, garbage, PARITY_WAV, REAL_FLAC, scratchDir } from './test-media.js';
 
 const execFileAsync = promisify(execFile);
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -32,21 +32,6 @@ afterAll(async () => {
   await new Promise((resolve) => listener.close(resolve));
   await scratch.dispose();
 });
-
-/** Deterministic pseudo-random bytes (xorshift32), so that a failure can be replayed. */
-function garbage(length: number, seed = 0x9e3779b9): Buffer {
-  const bytes = Buffer.alloc(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    bytes[i] = state & 0xff;
-  }
-  return bytes;
-}
 
 /** Decodes `source` and returns the AudioError it must throw. */
 async function audioErrorOf(source: Uint8Array | { path: string }, options?: DecodeOptions): Promise<AudioError> {

@@ -83,3 +83,18 @@ export async function childToolPids(): Promise<number[]> {
   }
   return pids;
 }
+
+/** Deterministic pseudo-random bytes (xorshift32), so that a failure can be replayed. */
+export function garbage(length: number, seed = 0x9e3779b9): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    bytes[i] = state & 0xff;
+  }
+  return bytes;
+}
