@@ -46,12 +46,13 @@ export interface LearningResult {
 }
 
 /** A seeded uniform source in [0, 1) as a plain function (the project's Mulberry32). */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   const rng = mulberry32(seed);
   return () => rng.next();
 }
 
-function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+/** A seeded Fisher-Yates shuffle (a copy). */
+export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -60,12 +61,14 @@ function shuffled<T>(items: readonly T[], rand: () => number): T[] {
   return out;
 }
 
-interface Member {
+/** A simulated member: the GTZAN genre indices they like (hidden from the recommender). */
+export interface Member {
   id: string;
   liked: Set<number>;
 }
 
-interface Item {
+/** A GTZAN clip as the simulation sees it: the track, its true genre, its 20 MFCC means. */
+export interface Item {
   track: RecTrack;
   genre: number;
   mfccMeans: number[];
@@ -102,7 +105,7 @@ function cosinePicker(items: readonly Item[], n: number): Picker {
 }
 
 /** Embeds the 900 labelled rows of the GTZAN table with the shipped genre model. */
-async function loadItems(): Promise<{ items: Item[]; modelVersion: string }> {
+export async function loadItems(): Promise<{ items: Item[]; modelVersion: string }> {
   const root = join(import.meta.dirname, '..');
   const table = await readFeatureCsv(join(root, '..', 'shared', 'data', 'gtzan', 'features_30_sec.train.csv'));
   const runtime = await loadTfRuntime();
@@ -147,6 +150,14 @@ function simulate(items: readonly Item[], members: readonly Member[], cfg: Learn
   return rates;
 }
 
+/** `count` members, each liking 2-3 of GTZAN's ten genres, drawn from `rand`. */
+export function simulatedMembers(count: number, rand: () => number): Member[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `m${i}`,
+    liked: new Set(shuffled(GENRES.map((_, g) => g), rand).slice(0, 2 + Math.floor(rand() * 2))),
+  }));
+}
+
 /**
  * The learning benchmark: a server of simulated members with hidden tastes (2-3 liked genres of
  * GTZAN's ten) reacting, with noise, to rounds of recommendations; like-rate per round for
@@ -156,11 +167,7 @@ function simulate(items: readonly Item[], members: readonly Member[], cfg: Learn
 export async function benchLearning(overrides: Partial<LearningConfig> = {}): Promise<LearningResult> {
   const cfg = { ...DEFAULTS, ...overrides };
   const { items, modelVersion } = await loadItems();
-  const rand = seeded(cfg.seed);
-  const members: Member[] = Array.from({ length: cfg.members }, (_, i) => ({
-    id: `m${i}`,
-    liked: new Set(shuffled(GENRES.map((_, g) => g), rand).slice(0, 2 + Math.floor(rand() * 2))),
-  }));
+  const members = simulatedMembers(cfg.members, seeded(cfg.seed));
   const library = Library.of(
     items.map((it) => it.track),
     items[0]?.track.embedding.length ?? 0,

@@ -8,6 +8,7 @@ import { benchFeatures, reportFeatures } from './features.js';
 import { benchJobs, reportJobs } from './jobs.js';
 import { benchLearning, reportLearning } from './learning.js';
 import { benchPipeline, reportPipeline } from './pipeline.js';
+import { benchRadio, reportRadio } from './radio.js';
 import { benchRecsLatency, reportRecsLatency } from './recs-latency.js';
 
 const SUITES: Record<string, () => Promise<void> | void> = {
@@ -17,6 +18,7 @@ const SUITES: Record<string, () => Promise<void> | void> = {
   bot: async () => reportBotBench(await benchBot()),
   'recs-latency': () => reportRecsLatency(benchRecsLatency()),
   learning: async () => reportLearning(await benchLearning()),
+  radio: async () => reportRadio(await benchRadio()),
 };
 
 const asked = process.argv.slice(2);
