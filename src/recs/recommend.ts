@@ -1,6 +1,8 @@
 import { easeScores, interactionValues, type EaseModel } from './cf.js';
 import type { Library, RecFeedback, RecTrack } from './library.js';
 import { mmrSelect } from './mmr.js';
+import { applyGenreHead, type ServerModel } from './server-model.js';
+import { preferenceScorer, type PreferenceScorer } from './server-preference.js';
 import { fitPreference, genreAffinity, likedCentroids, preferenceScore, recencyWeight, tasteVector, type PreferenceOptions, type RatedTrack } from './taste.js';
 
 /** Weights of the score components (each component is min-max scaled to [0, 1] over the candidates). */
@@ -10,7 +12,7 @@ export interface BlendWeights {
   genre: number;
   /** Only for the server view and for cold-start members. */
   popularity: number;
-  /** The member's learned preference (fine-tuning); used when `fineTune` is on. */
+  /** The learned preference (fine-tuning): the server model's when given, else the member's with `fineTune`. */
   learned: number;
 }
 
@@ -41,6 +43,12 @@ export interface RecRequest {
   fineTune?: boolean;
   /** Options of the fine-tuning fit (see {@link fitPreference}). */
   preference?: PreferenceOptions;
+  /**
+   * The server's fine-tuned models (see {@link fitServerModel}): its preference model is blended
+   * into every score (and its taste direction searched for candidates), its genre head replaces
+   * the tracks' genre probabilities.
+   */
+  serverModel?: ServerModel;
 }
 
 /** Per-component raw scores of one recommendation. */
@@ -77,6 +85,8 @@ interface Scored {
 const ZERO: ScoreParts = { cf: 0, content: 0, genre: 0, popularity: 0, learned: 0 };
 const KEYS = Object.keys(ZERO) as (keyof ScoreParts)[];
 const DAY_MS = 86_400_000;
+/** Weight of the server's learned taste against content (1) in "like this track". */
+const LIKE_LEARNED_WEIGHT = 0.25;
 
 /** Latest feedback per (member, track), oldest first. */
 function latestFeedback(feedback: readonly RecFeedback[]): RecFeedback[] {
@@ -87,13 +97,24 @@ function latestFeedback(feedback: readonly RecFeedback[]): RecFeedback[] {
 }
 
 /** The rated tracks of `events` that are in the library, with recency folded into the weight. */
-function ratedTracks(lib: Library, events: readonly RecFeedback[], nowMs: number, halfLifeMs: number): (RatedTrack & Titled)[] {
+function ratedTracks(lib: Library, events: readonly RecFeedback[], nowMs: number, halfLifeMs: number, model?: ServerModel): (RatedTrack & Titled)[] {
   return events.flatMap((f) => {
     const t = lib.get(f.trackId);
     if (!t) return [];
     const weight = (f.weight ?? 1) * recencyWeight(nowMs - f.atMs, halfLifeMs);
-    return [{ trackId: t.id, title: t.title, artist: t.artist, embedding: t.embedding, genreProbabilities: t.genreProbabilities, value: f.value, weight }];
+    return [{ trackId: t.id, title: t.title, artist: t.artist, embedding: t.embedding, genreProbabilities: genreProbabilitiesOf(t, model), value: f.value, weight }];
   });
+}
+
+/** A track's genre probabilities, through the server's fine-tuned genre head when it has one. */
+function genreProbabilitiesOf(t: RecTrack, model: ServerModel | undefined): readonly number[] | undefined {
+  return t.genreProbabilities && model?.genreHead ? applyGenreHead(model, t.embedding, t.genreProbabilities) : t.genreProbabilities;
+}
+
+/** The server model's preference scorer for `userId` (undefined: the server's taste), if it has one. */
+function serverScorer(req: RecRequest, userId?: string): PreferenceScorer | undefined {
+  const pref = req.serverModel?.preference;
+  return pref && pref.dim === req.library.dim ? preferenceScorer(pref, userId) : undefined;
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -157,11 +178,12 @@ export function recommendForServer(req: RecRequest, exclude: ReadonlySet<string>
   const { library: lib } = req;
   const events = latestFeedback(req.feedback);
   const nowMs = req.nowMs ?? events.at(-1)?.atMs ?? 0;
-  const rated = ratedTracks(lib, events, nowMs, req.halfLifeMs ?? 30 * DAY_MS);
+  const rated = ratedTracks(lib, events, nowMs, req.halfLifeMs ?? 30 * DAY_MS, req.serverModel);
   const q = tasteVector(rated, lib.dim);
   const pop = popularity(events);
   const pool = req.poolSize ?? 200;
-  const ids = new Set(lib.index.search(q, pool, { exclude }).map((h) => h.id));
+  const scorer = serverScorer(req);
+  const ids = new Set(lib.index.searchMany(scorer ? [q, scorer.query] : [q], pool, { exclude }).flatMap((hits) => hits.map((h) => h.id)));
   [...pop].filter(([id, p]) => p.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
   const cands = [...ids].flatMap((id): Scored[] => {
     const t = lib.get(id);
@@ -169,10 +191,11 @@ export function recommendForServer(req: RecRequest, exclude: ReadonlySet<string>
     const p = pop.get(id);
     const near = closestLiked(rated, t.embedding);
     const reason = p && p.likes > 0 && p.score > 0 ? `popular here (${p.likes} 👍)` : near ? `sounds like ${quoted(near)}, liked here` : 'new to you';
-    return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason, parts: { ...ZERO, content: dot(t.embedding, q), popularity: p?.score ?? 0 } }];
+    const learned = scorer ? scorer.score(id, t.embedding) : 0;
+    return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason, parts: { ...ZERO, content: dot(t.embedding, q), popularity: p?.score ?? 0, learned } }];
   });
   const w = { ...DEFAULT_WEIGHTS, ...req.weights };
-  blend(cands, { ...ZERO, content: w.content, popularity: w.popularity }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  blend(cands, { ...ZERO, content: w.content, popularity: w.popularity, learned: scorer ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
   cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
   return finish(cands, req);
 }
@@ -189,47 +212,51 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
   const mine = events.filter((f) => f.userId === userId);
   if (mine.length === 0) return recommendForServer(req);
   const nowMs = req.nowMs ?? events.at(-1)?.atMs ?? 0;
-  const rated = ratedTracks(lib, mine, nowMs, req.halfLifeMs ?? 30 * DAY_MS);
+  const rated = ratedTracks(lib, mine, nowMs, req.halfLifeMs ?? 30 * DAY_MS, req.serverModel);
   const exclude = new Set(mine.map((f) => f.trackId));
   // Content: similarity to the nearest style the member liked, away from what they disliked.
   const centroids = likedCentroids(rated, lib.dim);
   const away = tasteVector(rated.filter((r) => r.value < 0), lib.dim);
   const queries = centroids.length > 0 ? centroids.map((c) => c.map((v, j) => v + (away[j] as number))) : [away];
   const affinity = genreAffinity(rated);
-  const pref = req.fineTune ? fitPreference(rated, lib.dim, req.preference) : undefined;
+  const scorer = serverScorer(req, userId);
+  const pref = !scorer && req.fineTune ? fitPreference(rated, lib.dim, req.preference) : undefined;
+  const learnedQuery = scorer?.query ?? pref?.w;
   const pool = req.poolSize ?? 200;
   const ids = new Set<string>();
-  lib.index.searchMany(pref ? [...queries, pref.w] : queries, pool, { exclude }).forEach((hits) => hits.forEach((h) => ids.add(h.id)));
+  lib.index.searchMany(learnedQuery ? [...queries, learnedQuery] : queries, pool, { exclude }).forEach((hits) => hits.forEach((h) => ids.add(h.id)));
   const cf = req.cf ? easeScores(req.cf, interactionValues(mine).get(userId) ?? new Map<string, number>()) : new Map<string, { score: number; because?: string }>();
   [...cf].filter(([id, s]) => s.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
   const cands = [...ids].flatMap((id): Scored[] => {
     const t = lib.get(id);
     if (!t) return [];
     const c = cf.get(id);
+    const probs = genreProbabilitiesOf(t, req.serverModel);
     const parts: ScoreParts = {
       ...ZERO,
       cf: c?.score ?? 0,
       content: Math.max(...queries.map((q) => dot(t.embedding, q))),
-      genre: t.genreProbabilities ? dot(t.genreProbabilities, affinity) : 0,
-      learned: pref ? preferenceScore(pref, t.embedding) : 0,
+      genre: probs ? dot(probs, affinity) : 0,
+      learned: scorer ? scorer.score(id, t.embedding) : pref ? preferenceScore(pref, t.embedding) : 0,
     };
     return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason: '', parts }];
   });
   const w = { ...DEFAULT_WEIGHTS, ...req.weights };
-  blend(cands, { ...w, popularity: 0, learned: pref ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  blend(cands, { ...w, popularity: 0, learned: learnedQuery ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
   cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
   const top = cands.slice(0, Math.max(pool, (req.k ?? 10) * 5));
-  for (const c of top) c.reason = memberReason(lib, c, cf.get(c.id)?.because, rated);
+  for (const c of top) c.reason = memberReason(lib, c, cf.get(c.id)?.because, rated, req.serverModel);
   return finish(top, req);
 }
 
-function memberReason(lib: Library, c: Scored, cfBecause: string | undefined, rated: readonly (RatedTrack & Titled)[]): string {
+function memberReason(lib: Library, c: Scored, cfBecause: string | undefined, rated: readonly (RatedTrack & Titled)[], model: ServerModel | undefined): string {
   const because = cfBecause ? lib.get(cfBecause) : undefined;
   if (because && c.parts.cf > 0) return `because you liked ${quoted(because)}`;
   const near = closestLiked(rated, c.embedding);
   if (near) return `sounds like ${quoted(near)}, which you liked`;
   const t = lib.get(c.id);
-  const g = t?.genreProbabilities ? t.genreProbabilities.indexOf(Math.max(...t.genreProbabilities)) : -1;
+  const probs = t ? genreProbabilitiesOf(t, model) : undefined;
+  const g = probs ? probs.indexOf(Math.max(...probs)) : -1;
   return lib.genres[g] ? `more ${lib.genres[g]}` : 'new to you';
 }
 
@@ -242,10 +269,15 @@ export function recommendLike(req: RecRequest, trackId: string, userId?: string)
   const seed: RecTrack | undefined = lib.get(trackId);
   if (!seed) return [];
   const exclude = new Set([trackId, ...(userId ? latestFeedback(req.feedback).filter((f) => f.userId === userId).map((f) => f.trackId) : [])]);
+  const scorer = serverScorer(req, userId);
   const cands = lib.index.search(seed.embedding, req.poolSize ?? 200, { exclude }).flatMap((h): Scored[] => {
     const t = lib.get(h.id);
     if (!t) return [];
-    return [{ id: h.id, embedding: t.embedding, artist: t.artist, relevance: (h.score + 1) / 2, reason: `sounds like ${quoted(seed)}`, parts: { ...ZERO, content: h.score } }];
+    const learned = scorer ? scorer.score(h.id, t.embedding) : 0;
+    return [{ id: h.id, embedding: t.embedding, artist: t.artist, relevance: (h.score + 1) / 2, reason: `sounds like ${quoted(seed)}`, parts: { ...ZERO, content: h.score, learned } }];
   });
+  // Content similarity leads; the server's learned taste breaks near-ties among similar tracks.
+  if (scorer && cands.length > 0) blend(cands, { ...ZERO, content: 1, learned: LIKE_LEARNED_WEIGHT }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
   return finish(cands, req);
 }

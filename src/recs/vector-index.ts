@@ -197,6 +197,14 @@ export class FlatIndex {
     return slot === undefined ? undefined : this.data.slice(slot * this.dim, (slot + 1) * this.dim);
   }
 
+  /** The mean of the indexed vectors (zeros when empty). */
+  mean(): Float64Array {
+    const out = new Float64Array(this.dim);
+    const n = this.ids.length;
+    for (let slot = 0; slot < n; slot++) for (let j = 0; j < this.dim; j++) out[j] = (out[j] as number) + (this.data[slot * this.dim + j] as number) / n;
+    return out;
+  }
+
   /** Dot product of `query` with the vector of `id`, or undefined when `id` is absent. */
   score(id: string, query: ArrayLike<number>): number | undefined {
     const slot = this.slotOf.get(id);
