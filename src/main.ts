@@ -13,6 +13,7 @@ import type { Client } from 'discord.js';
 import { createClient, isDisallowedIntents, loginAndWait } from './bot/client.js';
 import type { Deps } from './bot/deps.js';
 import { ImageFiles } from './bot/image-files.js';
+import { LibraryCache } from './bot/recommend-library.js';
 import { safeErrorSerializer } from './bot/log-safety.js';
 import { afterReady, installHandlers } from './bot/start.js';
 import { ConfigError, configFromProcess, type AppConfig } from './config.js';
@@ -79,6 +80,7 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
     stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
     jobs: { classify: queues.classify, classifyEvents: queues.events.classify },
     download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
+    recs: { libraries: new LibraryCache(stores.tracks, logger) },
   };
   await connectDiscord(shared, config, (created) => (client = created));
 }

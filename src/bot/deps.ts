@@ -1,6 +1,7 @@
 import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { BotJobs, BotStores, DownloadPort } from './ports.js';
+import type { LibraryCache } from './recommend-library.js';
 
 /** The settings the Discord side reads (a slice of the app configuration). */
 export interface BotSettings {
@@ -25,4 +26,6 @@ export interface Deps {
   stores: BotStores;
   jobs: BotJobs;
   download: DownloadPort;
+  /** What recommendations need beyond the stores: each server's library, kept in memory. */
+  recs: { libraries: LibraryCache };
 }

@@ -14,5 +14,5 @@ export {
 export { PendingRequests } from './pending-requests.js';
 export { SettingsRepository } from './settings-repository.js';
 export { TrackMessageIndex } from './track-message-index.js';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, summarise, TrackRepository, type UpsertResult } from './track-repository.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, summarise, TrackRepository, type TrackChange, type TrackChangeListener, type UpsertResult } from './track-repository.js';
 export * from './types.js';

@@ -16,6 +16,15 @@ export interface UpsertResult {
   created: boolean;
 }
 
+/** A change to a server's library, for in-memory views of it (e.g. the recommender's index). */
+export type TrackChange =
+  | { kind: 'upsert'; track: StoredTrack }
+  | { kind: 'remove'; guildId: string; id: string }
+  | { kind: 'removeGuild'; guildId: string };
+
+/** Receives each change once it is written; it must not throw. */
+export type TrackChangeListener = (change: TrackChange) => void;
+
 /**
  * A server's library. Each track is kept twice: the full record (`tracks` namespace, with its
  * analysis) and a small summary (`track-summaries`) that listing, search and stats read, so a
@@ -24,6 +33,7 @@ export interface UpsertResult {
  */
 export class TrackRepository {
   private readonly lock = new KeyedLock();
+  private readonly listeners = new Set<TrackChangeListener>();
 
   constructor(
     private readonly tracks: Collection<StoredTrack>,
@@ -51,6 +61,12 @@ export class TrackRepository {
         : track;
       return { track: await this.write(merged), created: existing === undefined };
     });
+  }
+
+  /** Calls `listener` after each write or removal in this process; returns the unsubscribe function. */
+  onChange(listener: TrackChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The full record, or undefined when the server has no such track. */
@@ -133,6 +149,7 @@ export class TrackRepository {
       const hadTrack = await this.tracks.delete(key(guildId, id));
       const hadAudio = await this.audio.remove(guildId, id);
       await this.messages.removeForTrack(guildId, id);
+      this.emit({ kind: 'remove', guildId, id });
       return hadSummary || hadTrack || hadAudio;
     });
   }
@@ -140,13 +157,20 @@ export class TrackRepository {
   /** Deletes every track record of the server (for leaving a server); returns how many tracks. */
   async removeGuild(guildId: string): Promise<number> {
     const count = await this.summaries.deletePrefix(`${guildId}:`);
-    return Math.max(count, await this.tracks.deletePrefix(`${guildId}:`));
+    const removed = Math.max(count, await this.tracks.deletePrefix(`${guildId}:`));
+    this.emit({ kind: 'removeGuild', guildId });
+    return removed;
   }
 
   private async write(track: StoredTrack): Promise<StoredTrack> {
     const stored = await this.tracks.set(key(track.guildId, track.id), track);
     await this.summaries.set(key(track.guildId, track.id), summarise(stored));
+    this.emit({ kind: 'upsert', track: stored });
     return stored;
+  }
+
+  private emit(change: TrackChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 }
 

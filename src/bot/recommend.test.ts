@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GENRES, type Genre } from '../ml/genres.js';
+import type { Stores } from '../store/index.js';
+import { GUILD_A, GUILD_B, USER_1, USER_2, makeTrack, reaction, tempDataDir } from '../store/test-support.js';
+import type { StoredTrack } from '../store/types.js';
+import type { Deps } from './deps.js';
+import { recommendTracks, type RecommendQuery } from './recommend.js';
+import { LibraryCache, recGenre } from './recommend-library.js';
+
+/** A unit embedding near the genre's axis, a little different per track. */
+function embeddingFor(genre: Genre, n: number): number[] {
+  const v = Array.from({ length: 16 }, (_, i) => (i === GENRES.indexOf(genre) ? 1 : 0.02 * Math.sin(n * 7 + i)));
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+function track(guildId: string, genre: Genre, n: number): StoredTrack {
+  const base = makeTrack(guildId, `${genre}-${n}`, { genre });
+  return { ...base, analysis: { ...base.analysis, embedding: embeddingFor(genre, n) } };
+}
+
+let env: Awaited<ReturnType<typeof tempDataDir>>;
+let stores: Stores;
+let deps: Pick<Deps, 'stores' | 'recs'>;
+
+beforeEach(async () => {
+  env = await tempDataDir();
+  stores = await env.open();
+  deps = { stores: { ...stores, images: { put: () => Promise.resolve(), get: () => Promise.resolve(undefined) } }, recs: { libraries: new LibraryCache(stores.tracks) } };
+});
+
+afterEach(async () => {
+  await env.dispose();
+});
+
+const query = (over: Partial<RecommendQuery> = {}): RecommendQuery => ({ guildId: GUILD_A, userId: USER_2, scope: 'me', count: 5, ...over });
+let clock = Date.parse('2026-11-22T10:00:00.000Z');
+const at = (): string => new Date((clock += 1000)).toISOString();
+
+describe('recommendTracks', () => {
+  it('explains an empty library, an unknown track and a genre with no tracks', async () => {
+    await expect(recommendTracks(query(), deps)).rejects.toThrow(/library is empty/);
+    await stores.tracks.upsert(track(GUILD_A, 'jazz', 1));
+    await expect(recommendTracks(query({ likeTrackId: 'f'.repeat(64) }), deps)).rejects.toThrow(/don't know that track/);
+    await expect(recommendTracks(query({ genre: 'metal' }), deps)).rejects.toThrow(/no \*\*metal\*\*/);
+  });
+
+  it('serves a cold start, then follows fresh reactions and never repeats a rated track', async () => {
+    for (const genre of ['jazz', 'metal', 'pop'] as const) for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(GUILD_A, genre, n));
+    const cold = await recommendTracks(query({ count: 6 }), deps);
+    expect(cold.ratedByMember).toBe(0);
+    expect(cold.picks).toHaveLength(6);
+    // Like one jazz track, dislike one metal track: the next request leans to jazz at once.
+    const jazz = cold.picks.find((p) => p.genre === 'jazz') ?? { track: track(GUILD_A, 'jazz', 0) };
+    const metal = cold.picks.find((p) => p.genre === 'metal') ?? { track: track(GUILD_A, 'metal', 0) };
+    await stores.feedback.set(reaction(GUILD_A, USER_2, '1', jazz.track.id, 1, at()));
+    await stores.feedback.set(reaction(GUILD_A, USER_2, '2', metal.track.id, -1, at()));
+    const next = await recommendTracks(query({ count: 4 }), deps);
+    expect(next.ratedByMember).toBe(2);
+    const ids = next.picks.map((p) => p.track.id);
+    expect(ids).not.toContain(jazz.track.id);
+    expect(ids).not.toContain(metal.track.id);
+    expect(next.picks.filter((p) => p.genre === 'jazz').length).toBeGreaterThanOrEqual(3);
+    expect(next.picks[0]?.recommendation.reason).toMatch(/jazz-|liked/);
+  });
+
+  it('keeps the cached library in step with adds, corrections and removals, per server', async () => {
+    const a = track(GUILD_A, 'rock', 1);
+    await stores.tracks.upsert(a);
+    expect((await deps.recs.libraries.get(GUILD_A)).library.size).toBe(1);
+    await stores.tracks.upsert(track(GUILD_A, 'pop', 2));
+    await stores.tracks.upsert(track(GUILD_B, 'pop', 3));
+    expect((await deps.recs.libraries.get(GUILD_A)).library.size).toBe(2);
+    await stores.tracks.setCorrectedGenre(GUILD_A, a.id, 'blues');
+    expect(recGenre((await deps.recs.libraries.get(GUILD_A)).tracks.get(a.id)!)).toBe('blues');
+    await stores.tracks.remove(GUILD_A, a.id);
+    const lib = await deps.recs.libraries.get(GUILD_A);
+    expect(lib.library.size).toBe(1);
+    expect(lib.tracks.has(a.id)).toBe(false);
+    expect((await deps.recs.libraries.get(GUILD_B)).library.size).toBe(1);
+  });
+
+  it('filters by genre, recommends like a track and leaves out what the member rated, also for the server view', async () => {
+    for (const genre of ['jazz', 'pop'] as const) for (let n = 0; n < 4; n++) await stores.tracks.upsert(track(GUILD_A, genre, n));
+    const seed = track(GUILD_A, 'jazz', 0);
+    await stores.feedback.set(reaction(GUILD_A, USER_1, '3', track(GUILD_A, 'pop', 1).id, 1, at()));
+    await stores.feedback.set(reaction(GUILD_A, USER_2, '4', track(GUILD_A, 'jazz', 1).id, 1, at()));
+    const like = await recommendTracks(query({ likeTrackId: seed.id, count: 3 }), deps);
+    // Two jazz tracks are left once the seed and the member's rated one are out; then the nearest other.
+    expect(like.picks.map((p) => p.genre)).toEqual(['jazz', 'jazz', 'pop']);
+    expect(like.picks.map((p) => p.track.id)).not.toContain(seed.id);
+    expect(like.picks.map((p) => p.track.id)).not.toContain(track(GUILD_A, 'jazz', 1).id);
+    const pop = await recommendTracks(query({ genre: 'pop', count: 10 }), deps);
+    expect(pop.picks.every((p) => p.genre === 'pop')).toBe(true);
+    expect(pop.picks).toHaveLength(4);
+    const server = await recommendTracks(query({ scope: 'server', count: 10 }), deps);
+    expect(server.picks.map((p) => p.track.id)).not.toContain(track(GUILD_A, 'jazz', 1).id);
+    expect(server.picks[0]?.recommendation.reason).toMatch(/popular here/);
+  });
+});

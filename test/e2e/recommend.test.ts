@@ -1,0 +1,118 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { APIMessage } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeInteraction } from '../fake-discord/index.js';
+import { GTZAN_DIR } from '../gtzan.js';
+import type { ChildRun } from './harness.js';
+import { World, excerpt } from './harness.js';
+import { ANSWER_MS, at, command, isTrackMessage, text } from './members.js';
+
+/**
+ * /recommend end to end: a library of real GTZAN clips classified by the real worker, a member
+ * who reacts to recommendations, and the next request that follows those reactions.
+ */
+let world: World;
+let bot: ChildRun;
+
+/** The clips of the library: four well separated genres, five clips each. */
+const GENRES = ['classical', 'metal', 'pop', 'jazz'] as const;
+const PER_GENRE = 5;
+
+/** The first `PER_GENRE` excerpt numbers of a genre (some numbers are missing from the folder). */
+function clips(genre: string): number[] {
+  return readdirSync(join(GTZAN_DIR, 'audio/excerpts', genre)).sort().slice(0, PER_GENRE).map((f) => Number(/\.(\d+)\.flac$/.exec(f)?.[1]));
+}
+
+beforeAll(async () => {
+  world = await World.start();
+  bot = await world.startBot();
+}, 90_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+/** True once a recommendation message is complete: its embed and both vote reactions. */
+const isPick = (m: APIMessage): boolean => (m.embeds[0]?.title ?? '').match(/^\d+\. /) !== null && (m.reactions?.length ?? 0) >= 2;
+
+/** The GTZAN genre of a pick, from its title ("3. metal.00012"). */
+const trueGenre = (m: APIMessage): string => /^\d+\. ([a-z]+)\.\d+/.exec(m.embeds[0]?.title ?? '')?.[1] ?? '?';
+
+/** The track id a pick names (its footer carries the short id). */
+const shortId = (m: APIMessage): string => /^id ([0-9a-f]+)/.exec(m.embeds[0]?.footer?.text ?? '')?.[1] ?? '?';
+
+/** Runs /recommend and waits for the reply and its `count` pick messages. */
+async function recommend(where: ReturnType<typeof at>, options: Record<string, string | number | boolean | { filename: string; data: Buffer; contentType: string }>, count: number): Promise<{ run: FakeInteraction; header: APIMessage; picks: APIMessage[] }> {
+  const run = world.fake.runSlashCommand({ ...where, name: 'recommend', options: { count, ...options } });
+  const header = await run.response((m) => /^🎧 \*\*\d+ pick/.test(m.content) || m.content.startsWith('❌') || isTrackMessage(m), ANSWER_MS);
+  const picks = await world.fake.waitFor(() => {
+    const done = run.followups().filter(isPick);
+    return done.length >= count ? done : undefined;
+  }, ANSWER_MS, `${count} recommendation messages`);
+  return { run, header, picks };
+}
+
+const votes = (): number => bot.lines.filter((l) => l.msg === 'vote recorded').length;
+
+describe('/recommend', () => {
+  it('explains an empty library', async () => {
+    const reply = await command(world.fake, at(world.fake, 1, 'carol'), 'recommend');
+    expect(reply.content).toMatch(/library is empty/);
+  });
+
+  it('seeds a library of real clips (import)', async () => {
+    const where = at(world.fake, 0, 'alice');
+    for (const genre of GENRES) {
+      world.fake.postMessage({ channelId: where.channelId, userId: world.fake.defaults.users.bob, attachments: clips(genre).map((n) => ({ filename: `${genre}.${String(n).padStart(5, '0')}.flac`, data: excerpt(genre, n), contentType: 'audio/flac' })) });
+    }
+    const run = world.fake.runSlashCommand({ ...where, name: 'library', subcommand: ['import'], options: { channel: where.channelId } });
+    const summary = await run.response((m) => m.content.includes('finished'), 180_000);
+    expect(summary.content).toMatch(new RegExp(`\\*\\*${GENRES.length * PER_GENRE}\\*\\* new tracks added`));
+  }, 200_000);
+
+  it('moves toward the genre a member liked and never repeats a rated track', async () => {
+    const where = at(world.fake, 0, 'carol');
+    const first = await recommend(where, {}, 6);
+    expect(first.header.content).toMatch(/6 picks\*\* for <@\d+>/);
+    expect(first.header.content).toMatch(/haven't rated anything/);
+    expect(first.picks.every((m) => /💡 /.test(m.embeds[0]?.description ?? ''))).toBe(true);
+    const liked = trueGenre(first.picks[0]!);
+    const share = (picks: APIMessage[]): number => picks.filter((m) => trueGenre(m) === liked).length / picks.length;
+    const before = votes();
+    for (const pick of first.picks) world.fake.react(where.userId, where.channelId, pick.id, trueGenre(pick) === liked ? '👍' : '👎');
+    await bot.waitForLog('vote recorded', 10_000, () => votes() >= before + first.picks.length);
+
+    const second = await recommend(where, {}, 6);
+    const rated = new Set(first.picks.map(shortId));
+    expect(second.picks.map(shortId).filter((id) => rated.has(id))).toEqual([]);
+    expect(share(second.picks)).toBeGreaterThan(share(first.picks));
+    expect(second.picks.filter((m) => trueGenre(m) === liked).length).toBe(PER_GENRE - first.picks.filter((m) => trueGenre(m) === liked).length);
+    expect(text(second.picks[0]!)).toMatch(/which you liked|because you liked/);
+  }, 60_000);
+
+  it('recommends like a library track picked by autocomplete, and by genre', async () => {
+    const where = at(world.fake, 0, 'bob');
+    const complete = world.fake.runAutocomplete({ ...where, name: 'recommend', options: { like: 'metal.00011' }, focused: 'like' });
+    await complete.acknowledged(5000);
+    const choices = complete.autocompleteChoices() ?? [];
+    expect(choices.map((c) => c.name)).toEqual([expect.stringMatching(/^metal\.00011 \([0-9a-f]{8}\)$/)]);
+    const like = await recommend(where, { like: String(choices[0]!.value) }, 3);
+    expect(like.header.content).toMatch(/sound like \*\*metal\.00011\*\*/);
+    expect(like.picks.map(trueGenre)).toEqual(['metal', 'metal', 'metal']);
+    const unknown = await command(world.fake, where, 'recommend', undefined, { like: 'no such song' });
+    expect(unknown.content).toMatch(/No track \*\*no such song\*\*/);
+    const jazz = await recommend(where, { genre: 'jazz', for: 'server' }, 2);
+    expect(jazz.header.content).toMatch(/2 picks\*\* of \*\*jazz\*\* this server likes/);
+  }, 60_000);
+
+  it('classifies an uploaded file first, then recommends tracks that sound like it', async () => {
+    const where = at(world.fake, 0, 'bob');
+    const { run, header, picks } = await recommend(where, { file: { filename: 'classical.00020.flac', data: excerpt('classical', 20), contentType: 'audio/flac' } }, 3);
+    expect(isTrackMessage(header)).toBe(true);
+    expect(header.embeds[0]?.title).toBe('classical.00020');
+    expect(run.followups()[0]?.content).toMatch(/sound like \*\*classical\.00020\*\*/);
+    // Content similarity of real clips: most, not necessarily all, neighbours share the genre.
+    expect(picks.filter((m) => trueGenre(m) === 'classical').length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
