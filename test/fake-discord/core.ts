@@ -33,6 +33,18 @@ export interface FakeDiscordOptions {
   readonly allowedPrivilegedIntents?: number;
   /** The endpoint VOICE_SERVER_UPDATE hands out (host:port of a fake voice server); unset: none is sent. */
   readonly voiceEndpoint?: string;
+  /** A fake voice server (test/fake-voice): its endpoint replaces `voiceEndpoint`, and it hears of every grant and leave. */
+  readonly voiceServer?: VoiceServerLink;
+}
+
+/** What the fake Discord tells a voice server: the grants it hands out, and users leaving voice. */
+export interface VoiceServerLink {
+  /** host:port for VOICE_SERVER_UPDATE. */
+  readonly endpoint: string;
+  /** Each VOICE_SERVER_UPDATE: the voice server accepts IDENTIFY only with these four values. */
+  grant(grant: { guildId: string; userId: string; sessionId: string; token: string }): void;
+  /** A user left voice in a guild: the voice server closes their session (4014), as Discord does. */
+  left(guildId: string, userId: string): void;
 }
 
 /** One interaction the fake sent, and everything the bot answered to it. */
@@ -64,6 +76,7 @@ export class FakeCore {
   /** Requests the fake understood but cannot serve (e.g. voice without a voice endpoint). */
   readonly unsupported: string[] = [];
   readonly voiceEndpoint: string | undefined;
+  readonly voiceServer: VoiceServerLink | undefined;
   /** http://127.0.0.1:PORT once listening. */
   origin = '';
   readonly #listeners = new Set<() => void>();
@@ -73,7 +86,8 @@ export class FakeCore {
   constructor(options: FakeDiscordOptions) {
     this.token = options.token ?? 'fake-bot-token';
     this.interactionResponseTimeoutMs = options.interactionResponseTimeoutMs ?? 3000;
-    this.voiceEndpoint = options.voiceEndpoint;
+    this.voiceServer = options.voiceServer;
+    this.voiceEndpoint = options.voiceServer?.endpoint ?? options.voiceEndpoint;
     this.bot = this.world.addUser('Cratedigger', { bot: true });
     this.applicationId = this.bot.id;
     this.messages = new MessageStore(this.ids, () => this.origin);

@@ -25,6 +25,7 @@ export function setVoiceState(core: FakeCore, guildId: string, userId: string, c
   };
   if (channelId === null) guild.voiceStates.delete(userId);
   else guild.voiceStates.set(userId, state);
+  if (channelId === null) core.voiceServer?.left(guildId, userId);
   core.gateway.dispatch(GatewayDispatchEvents.VoiceStateUpdate, state, GatewayIntentBits.GuildVoiceStates);
   core.changed();
   return state;
@@ -45,7 +46,9 @@ export function botVoiceStateUpdate(core: FakeCore, session: GatewaySession, d: 
     core.unsupported.push(`VOICE_SERVER_UPDATE for guild ${guild.id}: no voiceEndpoint configured`);
     return;
   }
-  core.gateway.sendTo(session, GatewayDispatchEvents.VoiceServerUpdate, { token: core.ids.next(), guild_id: guild.id, endpoint: core.voiceEndpoint });
+  const token = core.ids.next();
+  core.voiceServer?.grant({ guildId: guild.id, userId: core.bot.id, sessionId: session.id, token });
+  core.gateway.sendTo(session, GatewayDispatchEvents.VoiceServerUpdate, { token, guild_id: guild.id, endpoint: core.voiceEndpoint });
 }
 
 /** Op 8: all members (needs GUILD_MEMBERS), those matching a name prefix, or those listed by id. */
