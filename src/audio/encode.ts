@@ -1,10 +1,13 @@
 import { AudioError } from './errors.js';
 import { collectFfmpegOutput, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
+import { DEFAULT_PEAK_CEILING_DBFS, DEFAULT_TARGET_LUFS, measureLoudness, normalisationGainDb, type LoudnessNormalisation } from './loudness.js';
 import { lockedInputArgs, probeInput } from './probe.js';
 
 /** Opus always runs at 48 kHz; so does Discord voice. */
 export const OPUS_SAMPLE_RATE_HZ = 48_000;
+/** Opus frame length of a copy in ms: 20, what Discord voice sends, so a copy streams without re-encoding. */
+export const OPUS_FRAME_MS = 20;
 /** Default bit rate of a copy, in kbit/s: near-transparent stereo Opus for listening, ~0.5 MB a minute. */
 export const DEFAULT_COPY_BITRATE_KBPS = 64;
 
@@ -20,14 +23,32 @@ export interface EncodeOptions {
   ffmpegPath?: string;
   /** The ffprobe executable. Default "ffprobe" from PATH. */
   ffprobePath?: string;
+  /** Gain applied before encoding, in dB (finite, within +-60). Default 0: the loudness is kept. */
+  gainDb?: number;
+}
+
+/** Options of {@link encodeNormalisedOpusCopy}. */
+export interface NormalisedEncodeOptions extends Omit<EncodeOptions, 'gainDb'> {
+  /** Integrated loudness aimed for, in LUFS. Default {@link DEFAULT_TARGET_LUFS}. */
+  targetLufs?: number;
+  /** Highest sample peak after the gain, in dBFS. Default {@link DEFAULT_PEAK_CEILING_DBFS}. */
+  peakCeilingDbfs?: number;
+}
+
+/** A loudness-normalised copy and what was done to it. */
+export interface NormalisedCopy {
+  /** The Ogg/Opus file's bytes. */
+  ogg: Uint8Array;
+  loudness: LoudnessNormalisation;
 }
 
 /**
  * Encodes audio into a compact Ogg/Opus copy for later playback: 48 kHz, mono sources kept mono
  * and anything with two or more channels made stereo (Discord voice plays stereo Opus, and a
  * mono source gains nothing from a second channel), VBR at `bitrateKbps`. Tags, pictures and
- * chapters are dropped, and neither loudness nor dynamics are touched (playback normalises).
- * The input goes through the same lock-down as {@link decodeAudio}: one local file, allowed
+ * chapters are dropped; dynamics are not touched, and the level only by `options.gainDb`
+ * ({@link encodeNormalisedOpusCopy} chooses that gain). Opus frames are 20 ms (libopus's default,
+ * what Discord voice sends). The input goes through the same lock-down as {@link decodeAudio}: one local file, allowed
  * audio demuxers only.
  *
  * @returns the Ogg file's bytes.
@@ -37,35 +58,70 @@ export interface EncodeOptions {
  */
 export async function encodeOpusCopy(source: AudioSource, options: EncodeOptions = {}): Promise<Uint8Array> {
   const limits = resolveAudioLimits(options.limits);
-  const bitrateKbps = options.bitrateKbps ?? DEFAULT_COPY_BITRATE_KBPS;
-  if (!Number.isInteger(bitrateKbps) || bitrateKbps < 6 || bitrateKbps > 510) {
-    throw new RangeError(`bitrateKbps must be an integer in 6..510, got ${bitrateKbps}`);
-  }
+  const bitrateKbps = checkedBitrate(options.bitrateKbps);
+  const gainDb = options.gainDb ?? 0;
+  if (!Number.isFinite(gainDb) || Math.abs(gainDb) > 60) throw new RangeError(`gainDb must be a finite number within +-60, got ${gainDb}`);
   return withStagedInput(source, limits, options.signal, async (path, signal) => {
     const probe = await probeInput(options.ffprobePath ?? 'ffprobe', path, signal);
     if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
-    const channels = probe.channels === 1 ? 1 : 2;
-    const ogg = await runEncoder(options.ffmpegPath ?? 'ffmpeg', path, channels, bitrateKbps, limits, signal);
-    const encodedS = oggOpusDurationS(ogg);
-    if (encodedS === undefined || encodedS <= 0) throw new AudioError('CORRUPT', undefined, { detail: 'no audio encoded' });
-    if (encodedS > limits.maxDurationS) throw tooLong(limits);
-    if (probe.durationS !== undefined && encodedS < probe.durationS * limits.minDecodedFraction) {
-      throw new AudioError('CORRUPT', undefined, {
-        detail: `encoded ${encodedS.toFixed(3)} s of a stated ${probe.durationS.toFixed(3)} s`,
-      });
-    }
-    return ogg;
+    return encodeStaged(path, probe, { ffmpegPath: options.ffmpegPath ?? 'ffmpeg', bitrateKbps, gainDb, limits, signal });
   });
 }
 
-async function runEncoder(
-  ffmpegPath: string,
-  path: string,
-  channels: 1 | 2,
-  bitrateKbps: number,
-  limits: AudioLimits,
-  signal: AbortSignal,
-): Promise<Uint8Array> {
+/**
+ * {@link encodeOpusCopy} with its loudness normalised for playback: a first ffmpeg pass measures
+ * the integrated loudness (EBU R128) and sample peak, and the copy is encoded with the gain that
+ * brings it to `targetLufs` without pushing its peak past `peakCeilingDbfs` (so quiet, very
+ * dynamic tracks may stay below the target rather than clip). Near-silent input gets no gain.
+ * @throws as {@link encodeOpusCopy}.
+ */
+export async function encodeNormalisedOpusCopy(source: AudioSource, options: NormalisedEncodeOptions = {}): Promise<NormalisedCopy> {
+  const limits = resolveAudioLimits(options.limits);
+  const bitrateKbps = checkedBitrate(options.bitrateKbps);
+  const targetLufs = options.targetLufs ?? DEFAULT_TARGET_LUFS;
+  const ceiling = options.peakCeilingDbfs ?? DEFAULT_PEAK_CEILING_DBFS;
+  if (!Number.isFinite(targetLufs) || !Number.isFinite(ceiling)) throw new RangeError('targetLufs and peakCeilingDbfs must be finite');
+  const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
+  return withStagedInput(source, limits, options.signal, async (path, signal) => {
+    const probe = await probeInput(options.ffprobePath ?? 'ffprobe', path, signal);
+    if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
+    const measured = await measureLoudness(ffmpegPath, path, limits, signal);
+    const gainDb = normalisationGainDb(measured, targetLufs, ceiling);
+    const ogg = await encodeStaged(path, probe, { ffmpegPath, bitrateKbps, gainDb, limits, signal });
+    return { ogg, loudness: { ...measured, targetLufs, gainDb } };
+  });
+}
+
+function checkedBitrate(kbps = DEFAULT_COPY_BITRATE_KBPS): number {
+  if (!Number.isInteger(kbps) || kbps < 6 || kbps > 510) throw new RangeError(`bitrateKbps must be an integer in 6..510, got ${kbps}`);
+  return kbps;
+}
+
+interface EncodeRun {
+  ffmpegPath: string;
+  bitrateKbps: number;
+  gainDb: number;
+  limits: AudioLimits;
+  signal: AbortSignal;
+}
+
+/** Encodes the probed, staged input and checks the copy's duration against the limits and the stated one. */
+async function encodeStaged(path: string, probe: { channels: number | undefined; durationS: number | undefined }, run: EncodeRun): Promise<Uint8Array> {
+  const { limits } = run;
+  const channels = probe.channels === 1 ? 1 : 2;
+  const ogg = await runEncoder(path, channels, run);
+  const encodedS = oggOpusDurationS(ogg);
+  if (encodedS === undefined || encodedS <= 0) throw new AudioError('CORRUPT', undefined, { detail: 'no audio encoded' });
+  if (encodedS > limits.maxDurationS) throw tooLong(limits);
+  if (probe.durationS !== undefined && encodedS < probe.durationS * limits.minDecodedFraction) {
+    throw new AudioError('CORRUPT', undefined, {
+      detail: `encoded ${encodedS.toFixed(3)} s of a stated ${probe.durationS.toFixed(3)} s`,
+    });
+  }
+  return ogg;
+}
+
+async function runEncoder(path: string, channels: 1 | 2, { ffmpegPath, bitrateKbps, gainDb, limits, signal }: EncodeRun): Promise<Uint8Array> {
   const args = [
     '-nostdin', '-hide_banner', '-nostats', '-v', 'error',
     ...lockedInputArgs(path),
@@ -74,9 +130,11 @@ async function runEncoder(
     // refused below) without encoding all of it.
     '-t', String(limits.maxDurationS + 1),
     '-ac', String(channels), '-ar', String(OPUS_SAMPLE_RATE_HZ),
+    // the gain in float, before libopus (which takes float samples): no clipping in between
+    ...(gainDb === 0 ? [] : ['-af', `volume=${gainDb.toFixed(2)}dB:precision=float`]),
     // Complexity 5 instead of libopus's 10: measured here on a 3-minute track, 1.40 s of CPU
     // instead of 2.08 s, and the copy is a playback copy at 64 kbit/s, not a master.
-    '-c:a', 'libopus', '-b:a', `${bitrateKbps}k`, '-vbr', 'on', '-application', 'audio', '-compression_level', '5',
+    '-c:a', 'libopus', '-b:a', `${bitrateKbps}k`, '-vbr', 'on', '-application', 'audio', '-compression_level', '5', '-frame_duration', String(OPUS_FRAME_MS),
     '-f', 'ogg', 'pipe:1',
   ];
   // VBR may run well over its target on dense material; this only stops runaway output.
