@@ -78,7 +78,7 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
     logger: logger.child({}, { serializers: { err: safeErrorSerializer } }),
     settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion(), messageContent: true },
     stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
-    jobs: { classify: queues.classify, classifyEvents: queues.events.classify },
+    jobs: { classify: queues.classify, classifyEvents: queues.events.classify, copy: queues.copy, copyEvents: queues.events.copy },
     download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
     recs: { libraries: new LibraryCache(stores.tracks, logger) },
   };

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../src/audio/index.js';
 import { createLogger } from '../src/infra/logger.js';
 import { JobFailure } from '../src/jobs/failure.js';
-import { enqueueClassify, enqueueEmbed, waitForClassify, waitForEmbed } from '../src/jobs/producer.js';
+import { copyJobId, enqueueClassify, enqueueCopy, enqueueEmbed, waitForClassify, waitForCopy, waitForEmbed } from '../src/jobs/producer.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import type { ClassifyProgress } from '../src/jobs/schemas.js';
 import { GENRES } from '../src/ml/genres.js';
@@ -72,11 +72,13 @@ function spawnWorkerProcess(): ChildProcess {
 }
 
 describe('classify through Redis and a sandboxed worker', () => {
-  it('classifies a real clip end to end, reporting progress', async () => {
+  it('classifies a real clip end to end, reporting progress, and makes its normalised copy apart', async () => {
     await setUp(true);
     const bytes = clip('jazz.00001.wav');
     const { jobId, existing } = await enqueueClassify(queues.classify, bytes, 'jazz.00001.wav');
     expect(existing).toBe(false);
+    const copyJob = await enqueueCopy(queues.copy, bytes);
+    expect(copyJob).toEqual({ jobId: copyJobId(jobId), hash: jobId, existing: false });
     const stages: ClassifyProgress['stage'][] = [];
     const result = await waitForClassify(queues.classify, queues.events.classify, jobId, { onProgress: (p) => stages.push(p.stage) });
     expect(result.hash).toBe(jobId);
@@ -87,13 +89,19 @@ describe('classify through Redis and a sandboxed worker', () => {
     expect(norm).toBeCloseTo(1, 3);
     const png = decodePng(Buffer.from(result.spectrogramPngBase64, 'base64'));
     expect(png.width).toBeGreaterThan(200);
-    const copy = await decodeAudio(new Uint8Array(Buffer.from(result.audioCopy.base64, 'base64')));
+    expect(stages).toEqual(['decoding', 'analysing', 'rendering']);
+
+    const { audioCopy } = await waitForCopy(queues.copy, queues.events.copy, jobId);
+    expect(audioCopy).toMatchObject({ mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000 });
+    expect(audioCopy.loudness.targetLufs).toBe(-16);
+    expect(audioCopy.loudness.gainDb).toBeCloseTo(Math.min(-16 - audioCopy.loudness.integratedLufs, -1 - (audioCopy.loudness.samplePeakDbfs ?? 0)), 1);
+    const oggBytes = Buffer.from(audioCopy.base64, 'base64');
+    const copy = await decodeAudio(new Uint8Array(oggBytes));
     expect(copy.codec).toBe('opus');
     expect(copy.durationS).toBeCloseTo(30, 0);
-    expect(stages).toEqual(['decoding', 'analysing', 'rendering', 'encoding']);
 
     // The stored copy analysed again, as after a model change.
-    const embed = await enqueueEmbed(queues.embed, jobId, Buffer.from(result.audioCopy.base64, 'base64'), result.modelVersion);
+    const embed = await enqueueEmbed(queues.embed, jobId, oggBytes, result.modelVersion);
     const again = await waitForEmbed(queues.embed, queues.events.embed, embed.jobId);
     expect(again).toMatchObject({ hash: jobId, modelVersion: result.modelVersion });
     expect(again.analysis.durationS).toBeCloseTo(30, 0);

@@ -24,7 +24,7 @@ function describeJob(job: Job | undefined): Record<string, unknown> {
 }
 
 /**
- * Starts the `classify` and `embed` workers. Each job runs in a sandboxed child process (one per
+ * Starts the `classify`, `embed` and `copy` workers. Each job runs in a sandboxed child process (one per
  * concurrent job, reused), so CPU work never blocks this process's event loop; the children load
  * the genre model once. Lock and stalled-check interval come from `config.jobLockMs`.
  */
@@ -36,7 +36,7 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const lockMs = config.jobLockMs ?? DEFAULT_LOCK_MS;
   const workers: Worker[] = [];
-  for (const queue of [QUEUE_NAMES.classify, QUEUE_NAMES.embed] as const) {
+  for (const queue of [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy] as const) {
     const processor = PROCESSOR_FILES[queue];
     if (!processor) continue;
     const log = logger.child({ queue });

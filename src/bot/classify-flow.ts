@@ -1,4 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
+import { performance } from 'node:perf_hooks';
 import { isAudioError } from '../audio/errors.js';
 import { JobFailure } from '../jobs/failure.js';
 import { contentHash } from '../jobs/hash.js';
@@ -7,9 +8,12 @@ import type { ClassifyJobResult, ClassifyProgress } from '../jobs/schemas.js';
 import type { PendingRequest } from '../store/types.js';
 import type { AnswerTarget } from './answer.js';
 import type { AudioUpload } from './audio-attachments.js';
+import { requestCopy } from './copy-flow.js';
 import type { Deps } from './deps.js';
 import { UserError, isUserError } from './errors.js';
 import { finishRequest, showStoredTrack } from './finish.js';
+
+const elapsedMs = (since: number): number => Math.round((performance.now() - since) * 10) / 10;
 
 /** How long one wait for a job lasts before waiting again, in ms. */
 const WAIT_ROUND_MS = 10 * 60_000;
@@ -68,6 +72,7 @@ function failureText(error: unknown, fileName: string): string | undefined {
  */
 export async function classifyUpload(ctx: ClassifyContext, pendingId: string, target: AnswerTarget, deps: Deps): Promise<ClassifyOutcome> {
   const log = deps.logger.child({ guildId: ctx.guildId, pendingId });
+  const started = performance.now();
   let bytes: Buffer;
   try {
     checkUpload(ctx.upload, deps.settings.maxUploadBytes);
@@ -79,6 +84,7 @@ export async function classifyUpload(ctx: ClassifyContext, pendingId: string, ta
     await target.failure(text);
     return 'failed';
   }
+  const downloadMs = elapsedMs(started);
   const hash = contentHash(bytes);
   const existing = await deps.stores.tracks.get(ctx.guildId, hash);
   if (existing) {
@@ -90,12 +96,14 @@ export async function classifyUpload(ctx: ClassifyContext, pendingId: string, ta
   await target.progress(progressText(ctx.upload.fileName));
   try {
     await enqueueClassify(deps.jobs.classify, bytes, ctx.upload.fileName, deps.settings.maxUploadBytes);
+    // The copy job starts beside the analysis in a worker of lower priority; the answer never waits for it.
+    await requestCopy(bytes, deps);
   } catch (error) {
     // Nothing was queued (Redis unreachable): a restart must not answer "lost" for it.
     await deps.stores.pending.delete(ctx.guildId, pendingId);
     throw error;
   }
-  log.info({ hash }, 'classify job enqueued');
+  log.info({ hash, downloadMs, enqueuedMs: elapsedMs(started) }, 'classify job enqueued');
   return followJob(request, target, deps);
 }
 
@@ -150,11 +158,15 @@ async function jobOutcome(request: PendingRequest, target: AnswerTarget, deps: D
  * the reason on a final failure. The pending request is deleted once answered.
  */
 export async function followJob(request: PendingRequest, target: AnswerTarget, deps: Deps): Promise<ClassifyOutcome> {
+  const waitStarted = performance.now();
   const outcome = await jobOutcome(request, target, deps);
   const log = deps.logger.child({ guildId: request.guildId, hash: request.hash, pendingId: request.id });
   if (!(outcome instanceof JobFailure)) {
+    const waitMs = elapsedMs(waitStarted);
+    const finishStarted = performance.now();
     const added = await finishRequest(request, outcome, target, deps);
-    log.info({ outcome: added }, 'classification answered');
+    // waitMs: queue + worker + result transfer; workerMs: the worker's own stages; finishMs: storing and the reply with its picture
+    log.info({ outcome: added, waitMs, workerMs: outcome.stagesMs, finishMs: elapsedMs(finishStarted) }, 'classification answered');
     return added;
   }
   log.info({ code: outcome.code, reason: outcome.message }, 'classification failed');

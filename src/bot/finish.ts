@@ -3,6 +3,7 @@ import type { ClassifyJobResult } from '../jobs/schemas.js';
 import type { PendingRequest, StoredTrack } from '../store/types.js';
 import type { AnswerTarget } from './answer.js';
 import { titleFromFileName } from './audio-attachments.js';
+import { copyLikelyFits, keepCopyLater } from './copy-flow.js';
 import type { Deps } from './deps.js';
 import { VOTES, trackMessage } from './track-embed.js';
 
@@ -45,26 +46,30 @@ export async function showStoredTrack(track: StoredTrack, target: AnswerTarget, 
 }
 
 /**
- * Stores a job's result in the server's library (track, compact copy within the quota,
- * spectrogram), shows it with the vote reactions, and deletes the pending request. Safe to run
- * again after a crash at any step: a track already stored is shown as stored. Says whether the
- * track is new to the server.
+ * Stores a job's result in the server's library (track, spectrogram), shows it with the vote
+ * reactions, and deletes the pending request; then, in the background, the playback copy (its
+ * own job) is stored within the server's quota when it is ready (the answer says at once when
+ * the quota leaves no room). Safe to run again after a crash at any step: a track already stored
+ * is shown as stored, and an expected copy is marked so a restart still stores it. Says whether
+ * the track is new to the server.
  */
 export async function finishRequest(request: PendingRequest, result: ClassifyJobResult, target: AnswerTarget, deps: Deps): Promise<'added' | 'known'> {
   let track = await deps.stores.tracks.get(request.guildId, result.hash);
   let note: string | undefined;
   let created = false;
+  let copyWanted = false;
   const png = Buffer.from(result.spectrogramPngBase64, 'base64');
   if (!track) {
-    const copy = Buffer.from(result.audioCopy.base64, 'base64');
-    const kept = await deps.stores.audio.put(request.guildId, result.hash, copy);
-    if (!kept) note = '⚠️ This server\'s audio storage is full, so I kept the analysis but no copy of the audio.';
+    copyWanted = await copyLikelyFits(request.guildId, result.analysis.durationS, deps);
+    if (copyWanted) await deps.stores.audio.want(request.guildId, result.hash);
+    else note = '⚠️ This server\'s audio storage is full, so I kept the analysis but no copy of the audio.';
     await deps.stores.images.put(result.hash, png);
     // Two requests for the same new file (an import) may both get here: the store says which won.
-    ({ track, created } = await deps.stores.tracks.upsert(toStoredTrack(request, result, kept ? copy.length : 0)));
+    ({ track, created } = await deps.stores.tracks.upsert(toStoredTrack(request, result, 0)));
   }
   const message = await target.final(trackMessage(track, png, note));
   if (message) await publish(message, track, deps);
   await deps.stores.pending.delete(request.guildId, request.id);
+  if (copyWanted) keepCopyLater(request.guildId, result.hash, deps);
   return created ? 'added' : 'known';
 }

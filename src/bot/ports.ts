@@ -1,5 +1,5 @@
 import type { QueueEvents } from 'bullmq';
-import type { ClassifyQueue } from '../jobs/queues.js';
+import type { ClassifyQueue, CopyQueue } from '../jobs/queues.js';
 import type { Stores } from '../store/index.js';
 
 /**
@@ -17,10 +17,13 @@ export interface ImagePort {
 /** Everything the bot stores (the repositories of `src/store`, plus spectrogram images). */
 export type BotStores = Omit<Stores, 'close' | 'forgetGuild'> & { images: ImagePort };
 
-/** The classify queue and its event stream. */
+/** The classify and copy queues and their event streams. */
 export interface BotJobs {
   classify: ClassifyQueue;
   classifyEvents: QueueEvents;
+  /** Playback copies, made apart from the classification. */
+  copy: CopyQueue;
+  copyEvents: QueueEvents;
 }
 
 /**

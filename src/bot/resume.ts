@@ -1,6 +1,7 @@
 import type { PendingRequest } from '../store/types.js';
 import { channelTarget, interactionTarget, silentTarget, type AnswerTarget } from './answer.js';
 import { followJob } from './classify-flow.js';
+import { resumeCopies } from './copy-flow.js';
 import type { Deps } from './deps.js';
 
 /**
@@ -23,10 +24,12 @@ export function resumeTarget(request: PendingRequest, deps: Deps, now = new Date
 
 /**
  * Finishes every classification that was pending when the bot stopped: a job that completed
- * meanwhile is stored and shown, a failed one is explained, a running one is followed.
- * Returns the promise of all of them (each logs its own failure).
+ * meanwhile is stored and shown, a failed one is explained, a running one is followed. Audio
+ * copies that were expected are followed too (in the background).
+ * Returns the promise of all classifications (each logs its own failure).
  */
 export async function resumePending(deps: Deps): Promise<void> {
+  await resumeCopies(deps);
   const pending = await deps.stores.pending.list();
   if (pending.length > 0) deps.logger.info({ count: pending.length }, 'resuming pending classifications');
   await Promise.all(pending.map(async (request) => {

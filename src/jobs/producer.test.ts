@@ -48,7 +48,6 @@ function fakeResult(hash: string): ClassifyJobResult {
     analysis: { durationS: 30, tempoBpm: 120, genres, segments: [{ startS: 0, endS: 30, genres, tempoBpm: 120 }], embedding: Array(24).fill(0.2) as number[] },
     tags: { title: 'A song' },
     spectrogramPngBase64: 'iVBORw0KGgo=',
-    audioCopy: { mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, base64: 'T2dnUw==' },
   };
 }
 

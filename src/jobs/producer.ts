@@ -2,11 +2,13 @@ import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { z } from 'zod';
 import { decodeFailure, failureFromReason, JobFailure } from './failure.js';
 import { contentHash } from './hash.js';
-import type { ClassifyQueue, EmbedQueue } from './queues.js';
+import type { ClassifyQueue, CopyQueue, EmbedQueue } from './queues.js';
 import {
   ClassifyJobData,
   ClassifyJobResult,
   ClassifyProgress,
+  CopyJobData,
+  CopyJobResult,
   EmbedJobData,
   EmbedJobResult,
 } from './schemas.js';
@@ -63,6 +65,25 @@ export function embedJobId(modelVersion: string, hash: string): string {
 export async function enqueueEmbed(queue: EmbedQueue, hash: string, oggBytes: Uint8Array, modelVersion: string): Promise<Enqueued> {
   const data = EmbedJobData.parse({ hash, audioBase64: toBase64(oggBytes) });
   const jobId = embedJobId(modelVersion, hash);
+  return { jobId, hash, existing: await addOnce(queue, jobId, data) };
+}
+
+/** The id of the copy job of the audio whose SHA-256 is `hash`. */
+export function copyJobId(hash: string): string {
+  return `copy_${hash}`;
+}
+
+/**
+ * Enqueues the making of the playback copy of an upload (one job per content hash, like
+ * {@link enqueueClassify}, whose limits it shares).
+ * @throws RangeError for empty or too large input.
+ */
+export async function enqueueCopy(queue: CopyQueue, bytes: Uint8Array, maxBytes = Infinity): Promise<Enqueued> {
+  if (bytes.length === 0) throw new RangeError('the upload is empty');
+  if (bytes.length > maxBytes) throw new RangeError(`the upload has ${bytes.length} bytes, more than the limit of ${maxBytes}`);
+  const hash = contentHash(bytes);
+  const data = CopyJobData.parse({ hash, audioBase64: toBase64(bytes) });
+  const jobId = copyJobId(hash);
   return { jobId, hash, existing: await addOnce(queue, jobId, data) };
 }
 
@@ -127,4 +148,9 @@ export function waitForClassify(
 /** {@link waitForResult} for an embed job: resolves with a validated {@link EmbedJobResult}. */
 export function waitForEmbed(queue: EmbedQueue, events: QueueEvents, jobId: string, options: WaitOptions<never> = {}): Promise<EmbedJobResult> {
   return waitForResult(queue as unknown as Queue, events, jobId, EmbedJobResult, undefined, { ...options });
+}
+
+/** {@link waitForResult} for the copy job of `hash`: resolves with a validated {@link CopyJobResult}. */
+export function waitForCopy(queue: CopyQueue, events: QueueEvents, hash: string, options: WaitOptions<never> = {}): Promise<CopyJobResult> {
+  return waitForResult(queue as unknown as Queue, events, copyJobId(hash), CopyJobResult, undefined, { ...options });
 }

@@ -3,6 +3,8 @@ import {
   QUEUE_NAMES,
   type ClassifyJobData,
   type ClassifyJobResult,
+  type CopyJobData,
+  type CopyJobResult,
   type EmbedJobData,
   type EmbedJobResult,
   type QueueName,
@@ -13,8 +15,9 @@ const HOUR_S = 3600;
 /**
  * Default options of each queue's jobs: passing faults are retried 3 times with exponential
  * backoff (2 s, 4 s); bad audio is not (workers throw `UnrecoverableError`). Completed classify
- * jobs stay 24 h (at most 200: each holds its upload and its Opus copy) so that a file posted
- * again is answered from the result; failed ones 1 h.
+ * jobs stay 24 h (at most 200: each holds its upload) so that a file posted again is answered
+ * from the result; failed ones 1 h. Completed copy jobs stay 24 h (at most 100: each holds the
+ * upload and its copy), so that another server adding the same file gets the copy at once.
  */
 export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>> = {
   classify: {
@@ -27,6 +30,12 @@ export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>>
     attempts: 3,
     backoff: { type: 'exponential', delay: 2000 },
     removeOnComplete: { age: HOUR_S, count: 1000 },
+    removeOnFail: { age: 24 * HOUR_S, count: 1000 },
+  },
+  copy: {
+    attempts: 4,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * HOUR_S, count: 100 },
     removeOnFail: { age: 24 * HOUR_S, count: 1000 },
   },
   train: {
@@ -46,6 +55,7 @@ export interface QueueOptions {
 
 export type ClassifyQueue = Queue<ClassifyJobData, ClassifyJobResult>;
 export type EmbedQueue = Queue<EmbedJobData, EmbedJobResult>;
+export type CopyQueue = Queue<CopyJobData, CopyJobResult>;
 
 /** The producer's side of the job system: the queues and their event streams. */
 export interface JobQueues {
@@ -53,7 +63,9 @@ export interface JobQueues {
   embed: EmbedQueue;
   /** Jobs of the recommendation issue; no processor yet. */
   train: Queue;
-  events: { classify: QueueEvents; embed: QueueEvents };
+  /** Loudness-normalised playback copies of uploads. */
+  copy: CopyQueue;
+  events: { classify: QueueEvents; embed: QueueEvents; copy: QueueEvents };
   /** Closes every queue and event stream (their Redis connections). */
   close(): Promise<void>;
 }
@@ -73,23 +85,27 @@ export function createQueueEvents(name: QueueName, options: QueueOptions): Queue
 }
 
 /**
- * Creates all queues and the classify/embed event streams. `onError` receives connection
+ * Creates all queues and the classify/embed/copy event streams. `onError` receives connection
  * errors of any of them (bullmq emits them as `error` events, which must have a listener).
  */
 export function createJobQueues(options: QueueOptions, onError: (error: Error, source: string) => void): JobQueues {
   const classify = createQueue<ClassifyJobData, ClassifyJobResult>(QUEUE_NAMES.classify, options);
   const embed = createQueue<EmbedJobData, EmbedJobResult>(QUEUE_NAMES.embed, options);
   const train = createQueue(QUEUE_NAMES.train, options);
+  const copy = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, options);
   const events = {
     classify: createQueueEvents(QUEUE_NAMES.classify, options),
     embed: createQueueEvents(QUEUE_NAMES.embed, options),
+    copy: createQueueEvents(QUEUE_NAMES.copy, options),
   };
   const all: readonly (readonly [string, Queue | QueueEvents])[] = [
     ['queue:classify', classify],
     ['queue:embed', embed],
     ['queue:train', train],
+    ['queue:copy', copy],
     ['events:classify', events.classify],
     ['events:embed', events.embed],
+    ['events:copy', events.copy],
   ];
   for (const [source, emitter] of all) {
     // Every waiting request adds listeners (bullmq's waitUntilFinished, progress): many at once is normal.
@@ -101,6 +117,7 @@ export function createJobQueues(options: QueueOptions, onError: (error: Error, s
     classify,
     embed,
     train,
+    copy,
     events,
     close: async () => {
       await Promise.all(all.map(([, emitter]) => (emitter instanceof Queue ? emitter.close() : emitter.close())));

@@ -9,12 +9,17 @@ import { GENRES } from '../ml/genres.js';
  * worker it does not need to.
  */
 export const QUEUE_NAMES = {
-  /** Decode, features, genre model, embedding, spectrogram, compact audio copy. Job id = content hash. */
+  /** Decode, features, genre model, embedding, spectrogram. Job id = content hash. */
   classify: 'classify',
   /** Re-analyse stored audio when the model changes. Job id = `<modelVersion>_<hash>` (bullmq ids may not contain `:`). */
   embed: 'embed',
   /** Per-server model training (the recommendation issue). Job id = `train-<guildId>` (no `:` in bullmq ids). */
   train: 'train',
+  /**
+   * The loudness-normalised Ogg/Opus playback copy of an upload, made after or beside its
+   * classification (never delaying the answer). Job id = `copy_<hash>` (see `copyJobId`).
+   */
+  copy: 'copy',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -66,14 +71,48 @@ export const ClassifyJobData = z.object({
 });
 export type ClassifyJobData = z.infer<typeof ClassifyJobData>;
 
-/** The compact copy of a track's audio that the bot keeps for playback (Discord URLs expire). */
-export const AudioCopy = z.object({
+/** How a copy's loudness was normalised (EBU R128 integrated loudness, measured by ffmpeg's ebur128). */
+export const CopyLoudness = z.object({
+  /** Integrated loudness of the upload, LUFS (-70 for silence). */
+  integratedLufs: z.number(),
+  /** Sample peak of the upload, dBFS (null for digital silence, whose peak is -infinity). */
+  samplePeakDbfs: z.number().nullable(),
+  /** The loudness aimed for, LUFS. */
+  targetLufs: z.number(),
+  /** The gain baked into the copy, dB (capped so that the peak stays at or below -1 dBFS). */
+  gainDb: z.number(),
+});
+export type CopyLoudness = z.infer<typeof CopyLoudness>;
+
+/** What is known about a stored copy without opening it: format and loudness (kept beside the file). */
+export const AudioCopyInfo = z.object({
   mimeType: z.literal('audio/ogg'),
   codec: z.literal('opus'),
   bitrateKbps: z.number().positive(),
-  base64: Base64,
+  /** Opus frame length in ms (20, what Discord voice sends). */
+  frameMs: z.number().positive(),
+  /** 48 000: Opus's rate. */
+  sampleRateHz: z.number().int().positive(),
+  loudness: CopyLoudness,
 });
+export type AudioCopyInfo = z.infer<typeof AudioCopyInfo>;
+
+/** The compact, loudness-normalised copy of a track's audio that the bot keeps for playback (Discord URLs expire). */
+export const AudioCopy = AudioCopyInfo.extend({ base64: Base64 });
 export type AudioCopy = z.infer<typeof AudioCopy>;
+
+export const CopyJobData = z.object({
+  hash: ContentHash,
+  /** The uploaded bytes (as in the classify job). */
+  audioBase64: Base64,
+});
+export type CopyJobData = z.infer<typeof CopyJobData>;
+
+export const CopyJobResult = z.object({
+  hash: ContentHash,
+  audioCopy: AudioCopy,
+});
+export type CopyJobResult = z.infer<typeof CopyJobResult>;
 
 export const ClassifyJobResult = z.object({
   hash: ContentHash,
@@ -82,7 +121,8 @@ export const ClassifyJobResult = z.object({
   tags: Tags,
   /** The mel spectrogram with the genre timeline, PNG. */
   spectrogramPngBase64: Base64,
-  audioCopy: AudioCopy,
+  /** Where the worker's time went, in ms per stage (decode, analyse, render, total), for logs and benchmarks. */
+  stagesMs: z.record(z.string(), z.number().nonnegative()).optional(),
 });
 export type ClassifyJobResult = z.infer<typeof ClassifyJobResult>;
 
@@ -100,7 +140,10 @@ export const EmbedJobResult = z.object({
 });
 export type EmbedJobResult = z.infer<typeof EmbedJobResult>;
 
-/** Stages a classify job reports through `job.updateProgress`, in order, with a rough percentage. */
+/**
+ * Stages a classify job reports through `job.updateProgress`, in order, with a rough percentage.
+ * ('encoding' is no longer reported: the copy is a job of its own; kept so that a job of an older worker still validates.)
+ */
 export const ClassifyProgress = z.object({
   stage: z.enum(['decoding', 'analysing', 'rendering', 'encoding']),
   percent: z.number().min(0).max(100),

@@ -103,4 +103,38 @@ describe('AudioCopyStore', () => {
     expect(await store.usage(GUILD_A)).toBe(0);
     expect(await store.usage(GUILD_B)).toBe(6);
   });
+
+  it('keeps a copy\'s description beside it, validated, and removes it with the copy', async () => {
+    const store = new AudioCopyStore(root, 1000);
+    const hash = hashOf('described');
+    const info = {
+      mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000,
+      loudness: { integratedLufs: -22.1, samplePeakDbfs: -1.8, targetLufs: -16, gainDb: 0.8 },
+    } as const;
+    expect(await store.info(GUILD_A, hash)).toBeUndefined();
+    expect(await store.put(GUILD_A, hash, bytes(10), info)).toBe(true);
+    expect(await store.info(GUILD_A, hash)).toEqual(info);
+    expect(await store.info(GUILD_B, hash)).toBeUndefined();
+    // descriptions do not count toward the quota
+    expect(await store.usage(GUILD_A)).toBe(10);
+    await expect(store.put(GUILD_A, hash, bytes(10), { ...info, frameMs: -1 })).rejects.toThrow();
+    expect(await store.remove(GUILD_A, hash)).toBe(true);
+    expect(await readdir(join(root, GUILD_A))).toEqual([]);
+  });
+
+  it('lists the copies marked as wanted across servers until they are cleared', async () => {
+    const store = new AudioCopyStore(root, 1000);
+    expect(await store.wanted()).toEqual([]);
+    await store.want(GUILD_A, hashOf('1'));
+    await store.want(GUILD_B, hashOf('2'));
+    await store.want(GUILD_A, hashOf('1'));
+    const sorted = (list: { guildId: string; hash: string }[]): string[] => list.map((w) => `${w.guildId}/${w.hash}`).sort();
+    expect(sorted(await store.wanted())).toEqual(sorted([{ guildId: GUILD_A, hash: hashOf('1') }, { guildId: GUILD_B, hash: hashOf('2') }]));
+    expect(await store.usage(GUILD_A)).toBe(0);
+    await store.unwant(GUILD_A, hashOf('1'));
+    await store.unwant(GUILD_A, hashOf('never'));
+    expect(await store.wanted()).toEqual([{ guildId: GUILD_B, hash: hashOf('2') }]);
+    await store.remove(GUILD_B, hashOf('2'));
+    expect(await store.wanted()).toEqual([]);
+  });
 });

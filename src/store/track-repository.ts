@@ -139,6 +139,18 @@ export class TrackRepository {
   }
 
   /**
+   * Records the size of the track's stored audio copy (made after the track was added).
+   * @returns the updated track, or undefined when the server has no such track (removed meanwhile).
+   */
+  setAudioBytes(guildId: string, id: string, audioBytes: number): Promise<StoredTrack | undefined> {
+    return this.lock.run(key(guildId, id), async () => {
+      const track = await this.tracks.get(key(guildId, id));
+      if (!track) return undefined;
+      return this.write({ ...track, audioBytes });
+    });
+  }
+
+  /**
    * Removes a track with its audio copy and its message mappings (members' feedback and genre
    * labels stay: they are the members' data, deleted by their own forget-me).
    * @returns false when the server had no such track.

@@ -1,5 +1,8 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/store/index.js';
+import { AUDIO_DIR } from '../../src/store/open.js';
 import type { ChildRun } from './harness.js';
 import { World, excerpt, fullClip } from './harness.js';
 import { ANSWER_MS, at, classify, command, isFailure, isTrackMessage, text } from './members.js';
@@ -35,6 +38,17 @@ async function expireToken(id: string): Promise<void> {
     await stores.pending.put({ ...request, interaction: { ...request.interaction, expiresAt: new Date(Date.now() - 1000).toISOString() } });
   } finally {
     await stores.close();
+  }
+}
+
+/** Waits until the server's folder of audio copies holds `count` copies and no copy is still expected. */
+async function copiesSettled(guildId: string, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const names = await readdir(join(world.dataDir, AUDIO_DIR, guildId)).catch(() => [] as string[]);
+    if (names.filter((n) => n.endsWith('.ogg')).length === count && !names.some((n) => n.endsWith('.wanted'))) return;
+    if (Date.now() > deadline) throw new Error(`audio copies of ${guildId}: ${names.join(', ')}`);
+    await new Promise((done) => setTimeout(done, 200));
   }
 }
 
@@ -85,6 +99,8 @@ describe('a bot killed and restarted', () => {
     expect(text(await command(fake, at(fake, 0, 'carol'), 'profile'))).toMatch(/Likes\n1\nDislikes\n0/);
     expect(text(await command(fake, at(fake, 0, 'alice'), 'library', ['list']))).toMatch(/3 tracks/);
 
+    // The playback copies are made apart from the answers (copies expected before the kill are resumed).
+    await copiesSettled(where.guildId, 3, ANSWER_MS);
     // A clean stop (SIGTERM), then what is on disk.
     expect(await bot.kill('SIGTERM')).toBe(0);
     const stores = await openStores(world.dataDir);
@@ -96,7 +112,11 @@ describe('a bot killed and restarted', () => {
       expect(feedback.map((f) => [f.userId, f.value, f.messageId]).sort()).toEqual([
         [alice, -1, first.answer.id], [bob, -1, first.answer.id], [carol, 1, second.id],
       ].sort());
-      for (const track of library.items) expect(await stores.audio.size(where.guildId, track.id)).toBeGreaterThan(1000);
+      for (const track of library.items) {
+        expect(await stores.audio.size(where.guildId, track.id)).toBeGreaterThan(1000);
+        expect(track.audioBytes).toBe(await stores.audio.size(where.guildId, track.id));
+        expect((await stores.audio.info(where.guildId, track.id))?.loudness.targetLufs).toBe(-16);
+      }
     } finally {
       await stores.close();
     }

@@ -1,0 +1,96 @@
+import { JobFailure } from '../jobs/failure.js';
+import { enqueueCopy, waitForCopy } from '../jobs/producer.js';
+import type { CopyJobResult } from '../jobs/schemas.js';
+import type { Deps } from './deps.js';
+
+/**
+ * The playback copy of a track: made by its own job (workers/copy.ts) apart from the
+ * classification, so the answer never waits for it, and stored here, per server and within its
+ * quota, once it is ready. A mark in the copy store (`want`) says a copy is expected, so a bot
+ * restarted in between picks it up again ({@link resumeCopies}).
+ */
+
+/** How long one wait for a copy job lasts before waiting again, in ms. */
+const WAIT_ROUND_MS = 10 * 60_000;
+/** Bytes per second of a copy at 64 kbit/s: what a new copy is expected to take of the quota. */
+const COPY_BYTES_PER_S = 8000;
+
+/** How keeping a copy ended. */
+export type CopyOutcome = 'kept' | 'full' | 'gone' | 'failed';
+
+/**
+ * Whether a copy of `durationS` seconds is expected to fit the server's quota, so that the
+ * answer can say at once when it will not be kept (the store checks the real size when it arrives).
+ */
+export async function copyLikelyFits(guildId: string, durationS: number, deps: Deps): Promise<boolean> {
+  const { audio } = deps.stores;
+  return (await audio.usage(guildId)) + durationS * COPY_BYTES_PER_S <= audio.quotaBytesPerGuild;
+}
+
+/**
+ * Enqueues the copy job for an upload (job id `copy_<hash>`: a copy already made or under way
+ * is reused) unless one exists.
+ */
+export async function requestCopy(bytes: Uint8Array, deps: Deps): Promise<void> {
+  await enqueueCopy(deps.jobs.copy, bytes, deps.settings.maxUploadBytes);
+}
+
+/** Waits for the copy job of `hash`; a job that vanished is made again from the classify job's upload when Redis still holds it. */
+async function copyResult(hash: string, deps: Deps): Promise<CopyJobResult | JobFailure> {
+  let requeued = false;
+  for (;;) {
+    try {
+      return await waitForCopy(deps.jobs.copy, deps.jobs.copyEvents, hash, { timeoutMs: WAIT_ROUND_MS });
+    } catch (error) {
+      if (!(error instanceof JobFailure)) throw error;
+      if (error.code === 'TIMEOUT') continue;
+      if (error.code !== 'MISSING' || requeued) return error;
+      const upload = (await deps.jobs.classify.getJob(hash))?.data?.audioBase64;
+      if (upload === undefined) return error;
+      await requestCopy(Buffer.from(upload, 'base64'), deps);
+      requeued = true;
+    }
+  }
+}
+
+/**
+ * Waits for the copy of `hash` and stores it for the server, with its format and loudness
+ * description, and records its size on the track. Clears the server's mark in every outcome
+ * but a crash. Never throws for a failed job (it is logged).
+ */
+export async function keepCopy(guildId: string, hash: string, deps: Deps): Promise<CopyOutcome> {
+  const log = deps.logger.child({ guildId, hash });
+  const result = await copyResult(hash, deps);
+  let outcome: CopyOutcome;
+  if (result instanceof JobFailure) {
+    log.warn({ code: result.code, reason: result.message }, 'no audio copy: its job failed');
+    outcome = 'failed';
+  } else if (!(await deps.stores.tracks.get(guildId, hash))) {
+    outcome = 'gone';
+  } else {
+    const { base64, ...info } = result.audioCopy;
+    const bytes = Buffer.from(base64, 'base64');
+    const kept = await deps.stores.audio.put(guildId, hash, bytes, info);
+    outcome = kept ? 'kept' : 'full';
+    // the track may have been removed while the copy was written: then the copy goes too
+    if (kept && !(await deps.stores.tracks.setAudioBytes(guildId, hash, bytes.length))) {
+      await deps.stores.audio.remove(guildId, hash);
+      outcome = 'gone';
+    }
+    log.info({ outcome, bytes: bytes.length, gainDb: info.loudness.gainDb, integratedLufs: info.loudness.integratedLufs }, outcome === 'kept' ? 'audio copy stored' : 'audio copy not stored');
+  }
+  await deps.stores.audio.unwant(guildId, hash);
+  return outcome;
+}
+
+/** {@link keepCopy} in the background: its failure (e.g. Redis gone) is logged, and the mark stays for the next start. */
+export function keepCopyLater(guildId: string, hash: string, deps: Deps): void {
+  keepCopy(guildId, hash, deps).catch((error: unknown) => deps.logger.error({ err: error, guildId, hash }, 'could not store an audio copy'));
+}
+
+/** At start-up: follows every copy that was expected when the bot stopped (each in the background). */
+export async function resumeCopies(deps: Deps): Promise<void> {
+  const wanted = await deps.stores.audio.wanted();
+  if (wanted.length > 0) deps.logger.info({ count: wanted.length }, 'resuming audio copies');
+  for (const { guildId, hash } of wanted) keepCopyLater(guildId, hash, deps);
+}
