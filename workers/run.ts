@@ -1,7 +1,9 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/infra/logger.js';
-import { QUEUE_NAMES } from '../src/jobs/schemas.js';
+import { enqueueCopyOfClassify } from '../src/jobs/producer.js';
+import { createQueue } from '../src/jobs/queues.js';
+import { ClassifyJobData, QUEUE_NAMES, type CopyJobData, type CopyJobResult } from '../src/jobs/schemas.js';
 import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
 
 /** Default job lock in ms (bullmq's): a job whose worker died is taken over after about this long. */
@@ -26,7 +28,8 @@ function describeJob(job: Job | undefined): Record<string, unknown> {
 /**
  * Starts the `classify`, `embed` and `copy` workers. Each job runs in a sandboxed child process (one per
  * concurrent job, reused), so CPU work never blocks this process's event loop; the children load
- * the genre model once. Lock and stalled-check interval come from `config.jobLockMs`.
+ * the genre model once. A completed classification enqueues the playback copy of its upload
+ * (copy queue): the copy follows the analysis rather than competing with it for the cores. Lock and stalled-check interval come from `config.jobLockMs`.
  */
 export async function startWorkers(
   config: Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | 'queuePrefix'>,
@@ -36,6 +39,8 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const lockMs = config.jobLockMs ?? DEFAULT_LOCK_MS;
   const workers: Worker[] = [];
+  const copies = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, { connection, ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}) });
+  copies.on('error', (error) => logger.error({ err: error, queue: QUEUE_NAMES.copy }, 'queue error'));
   for (const queue of [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy] as const) {
     const processor = PROCESSOR_FILES[queue];
     if (!processor) continue;
@@ -45,7 +50,9 @@ export async function startWorkers(
       ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}),
       concurrency: options.concurrency ?? config.workerConcurrency,
       useWorkerThreads: false,
-      workerForkOptions: { execArgv: childExecArgv() },
+      // V8's structured clone instead of JSON on the IPC channel: a job carries its upload as
+      // megabytes of base64, which JSON would copy through an escaping pass each way.
+      workerForkOptions: { execArgv: childExecArgv(), serialization: 'advanced' },
       lockDuration: lockMs,
       stalledInterval: lockMs,
       maxStalledCount: 2,
@@ -54,7 +61,10 @@ export async function startWorkers(
     worker.on('error', (error) => log.error({ err: error }, 'worker error'));
     worker.on('failed', (job, error) => log.warn({ ...describeJob(job), err: error }, 'job failed'));
     worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled: its worker stopped; it will run again'));
-    worker.on('completed', (job) => log.info(describeJob(job), 'job completed'));
+    worker.on('completed', (job) => {
+      log.info(describeJob(job), 'job completed');
+      if (queue === QUEUE_NAMES.classify) enqueueCopyAfter(copies, job, log);
+    });
     workers.push(worker);
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -66,8 +76,16 @@ export async function startWorkers(
     workers,
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
+      await copies.close();
     },
   };
+}
+
+/** Enqueues the copy job of a completed classification (a failure is logged: the bot enqueues it again when it finds none). */
+function enqueueCopyAfter(copies: Parameters<typeof enqueueCopyOfClassify>[0], job: Job, log: Logger): void {
+  const data = ClassifyJobData.safeParse(job.data);
+  if (!data.success) return;
+  enqueueCopyOfClassify(copies, data.data).catch((error: unknown) => log.warn({ ...describeJob(job), err: error }, 'could not enqueue the audio copy'));
 }
 
 /**

@@ -8,7 +8,6 @@ import type { ClassifyJobResult, ClassifyProgress } from '../jobs/schemas.js';
 import type { PendingRequest } from '../store/types.js';
 import type { AnswerTarget } from './answer.js';
 import type { AudioUpload } from './audio-attachments.js';
-import { requestCopy } from './copy-flow.js';
 import type { Deps } from './deps.js';
 import { UserError, isUserError } from './errors.js';
 import { finishRequest, showStoredTrack } from './finish.js';
@@ -95,9 +94,8 @@ export async function classifyUpload(ctx: ClassifyContext, pendingId: string, ta
   await deps.stores.pending.put(request);
   await target.progress(progressText(ctx.upload.fileName));
   try {
+    // (the worker enqueues the playback copy once the analysis is done: the answer never waits for it)
     await enqueueClassify(deps.jobs.classify, bytes, ctx.upload.fileName, deps.settings.maxUploadBytes);
-    // The copy job starts beside the analysis in a worker of lower priority; the answer never waits for it.
-    await requestCopy(bytes, deps);
   } catch (error) {
     // Nothing was queued (Redis unreachable): a restart must not answer "lost" for it.
     await deps.stores.pending.delete(ctx.guildId, pendingId);

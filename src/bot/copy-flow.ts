@@ -4,14 +4,16 @@ import type { CopyJobResult } from '../jobs/schemas.js';
 import type { Deps } from './deps.js';
 
 /**
- * The playback copy of a track: made by its own job (workers/copy.ts) apart from the
- * classification, so the answer never waits for it, and stored here, per server and within its
+ * The playback copy of a track: made by its own job (workers/copy.ts), which the worker enqueues
+ * once the classification is done, so the answer never waits for it; stored here, per server and within its
  * quota, once it is ready. A mark in the copy store (`want`) says a copy is expected, so a bot
  * restarted in between picks it up again ({@link resumeCopies}).
  */
 
 /** How long one wait for a copy job lasts before waiting again, in ms. */
 const WAIT_ROUND_MS = 10 * 60_000;
+/** How long a missing copy job is given to appear (the worker enqueues it after the classification) before the bot enqueues it, in ms. */
+const MISSING_GRACE_MS = 3000;
 /** Bytes per second of a copy at 64 kbit/s: what a new copy is expected to take of the quota. */
 const COPY_BYTES_PER_S = 8000;
 
@@ -28,27 +30,28 @@ export async function copyLikelyFits(guildId: string, durationS: number, deps: D
 }
 
 /**
- * Enqueues the copy job for an upload (job id `copy_<hash>`: a copy already made or under way
- * is reused) unless one exists.
+ * Waits for the copy job of `hash`. The worker enqueues it when the classification completes,
+ * which may be a moment after the bot hears of the completion; a job still missing after that
+ * (its worker died, or it was removed) is enqueued here from the classify job's upload while
+ * Redis still holds it.
  */
-export async function requestCopy(bytes: Uint8Array, deps: Deps): Promise<void> {
-  await enqueueCopy(deps.jobs.copy, bytes, deps.settings.maxUploadBytes);
-}
-
-/** Waits for the copy job of `hash`; a job that vanished is made again from the classify job's upload when Redis still holds it. */
 async function copyResult(hash: string, deps: Deps): Promise<CopyJobResult | JobFailure> {
-  let requeued = false;
+  let missing = 0;
   for (;;) {
     try {
       return await waitForCopy(deps.jobs.copy, deps.jobs.copyEvents, hash, { timeoutMs: WAIT_ROUND_MS });
     } catch (error) {
       if (!(error instanceof JobFailure)) throw error;
       if (error.code === 'TIMEOUT') continue;
-      if (error.code !== 'MISSING' || requeued) return error;
+      if (error.code !== 'MISSING' || missing >= 2) return error;
+      missing += 1;
+      if (missing === 1) {
+        await new Promise((done) => setTimeout(done, MISSING_GRACE_MS));
+        continue;
+      }
       const upload = (await deps.jobs.classify.getJob(hash))?.data?.audioBase64;
       if (upload === undefined) return error;
-      await requestCopy(Buffer.from(upload, 'base64'), deps);
-      requeued = true;
+      await enqueueCopy(deps.jobs.copy, Buffer.from(upload, 'base64'), deps.settings.maxUploadBytes);
     }
   }
 }

@@ -18,6 +18,7 @@ export {
   embedJobId,
   enqueueClassify,
   enqueueCopy,
+  enqueueCopyOfClassify,
   enqueueEmbed,
   waitForClassify,
   waitForCopy,

@@ -87,6 +87,17 @@ export async function enqueueCopy(queue: CopyQueue, bytes: Uint8Array, maxBytes 
   return { jobId, hash, existing: await addOnce(queue, jobId, data) };
 }
 
+/**
+ * Enqueues the copy job of a classify job's upload (as {@link enqueueCopy}, without encoding the
+ * bytes again): the workers call it when a classification completes, so the copy follows the
+ * analysis instead of competing with it.
+ */
+export async function enqueueCopyOfClassify(queue: CopyQueue, classify: ClassifyJobData): Promise<Enqueued> {
+  const data = CopyJobData.parse({ hash: classify.hash, audioBase64: classify.audioBase64 });
+  const jobId = copyJobId(data.hash);
+  return { jobId, hash: data.hash, existing: await addOnce(queue, jobId, data) };
+}
+
 /** Options of the wait helpers. */
 export interface WaitOptions<P> {
   /** Give up after this many ms with a `TIMEOUT` JobFailure (the job goes on). Default 10 minutes. */

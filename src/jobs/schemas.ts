@@ -27,7 +27,16 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 /** SHA-256 of the audio bytes, lower-case hex: a track's identity everywhere. */
 export const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
 
-const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+/**
+ * Canonical padded base64 (what `Buffer#toString('base64')` writes). Checked by decoding and
+ * encoding again: for the megabytes of an upload that is about ten times faster than a regular
+ * expression over every character, and it also refuses misplaced padding.
+ */
+export function isCanonicalBase64(text: string): boolean {
+  return text.length % 4 === 0 && Buffer.from(text, 'base64').toString('base64') === text;
+}
+
+const Base64 = z.string().refine(isCanonicalBase64, 'base64');
 
 export const GenreName = z.enum(GENRES);
 
