@@ -10,6 +10,7 @@ import { benchLearning, reportLearning } from './learning.js';
 import { benchPipeline, reportPipeline } from './pipeline.js';
 import { benchRadio, reportRadio } from './radio.js';
 import { benchRecsLatency, reportRecsLatency } from './recs-latency.js';
+import { benchVoice, reportVoice } from './voice.js';
 
 const SUITES: Record<string, () => Promise<void> | void> = {
   pipeline: async () => reportPipeline(await benchPipeline()),
@@ -18,6 +19,7 @@ const SUITES: Record<string, () => Promise<void> | void> = {
   bot: async () => reportBotBench(await benchBot()),
   'recs-latency': () => reportRecsLatency(benchRecsLatency()),
   learning: async () => reportLearning(await benchLearning()),
+  voice: async () => reportVoice(await benchVoice()),
   radio: async () => reportRadio(await benchRadio()),
 };
 

@@ -8,6 +8,7 @@ describe('analyseArrival', () => {
   it('accepts runs that wrap the 16-bit sequence and the 32-bit timestamp', () => {
     const arrival = analyseArrival([packet(65_534, 2 ** 32 - 1920, 0), packet(65_535, 2 ** 32 - 960, 20), packet(0, 0, 40), packet(1, 960, 65, SILENCE_FRAME)]);
     expect(arrival).toMatchObject({ packets: 4, silenceFrames: 1, sequenceBreaks: [], timestampBreaks: [], maxGapMs: 25, maxGapIndex: 3, spanMs: 65 });
+    expect([arrival.gapsOver(20), arrival.gapsOver(19)]).toEqual([1, 3]);
   });
 
   it('reports a lost packet and a timestamp jump where they happen', () => {

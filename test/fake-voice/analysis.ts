@@ -32,6 +32,8 @@ export interface ArrivalAnalysis {
   readonly maxGapIndex: number;
   /** Time from the first to the last arrival, in ms. */
   readonly spanMs: number;
+  /** How many inter-arrival gaps exceed `limitMs`. */
+  gapsOver(limitMs: number): number;
 }
 
 /** Checks that the packets (of one SSRC, in arrival order) are contiguous and evenly spaced. */
@@ -57,6 +59,7 @@ export function analyseArrival(packets: readonly RtpPacketRecord[]): ArrivalAnal
     packets: packets.length, silenceFrames: packets.filter((p) => p.opus.equals(SILENCE_FRAME)).length,
     sequenceBreaks, timestampBreaks, maxGapMs, maxGapIndex,
     spanMs: packets.length > 1 ? packets.at(-1)!.arrivalMs - packets[0]!.arrivalMs : 0,
+    gapsOver: (limitMs) => packets.filter((p, i) => i > 0 && p.arrivalMs - packets[i - 1]!.arrivalMs > limitMs).length,
   };
 }
 
