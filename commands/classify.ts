@@ -5,6 +5,7 @@ import { checkUpload, classifyUpload } from '../src/bot/classify-flow.js';
 import { defineCommand } from '../src/bot/command.js';
 import { UserError } from '../src/bot/errors.js';
 import { requireGuild } from '../src/bot/permissions.js';
+import { scheduleTraining } from '../src/bot/recommend-training.js';
 import { GENRE_SELECT_PREFIX } from '../src/bot/track-embed.js';
 import { isGenre } from '../src/ml/genres.js';
 
@@ -40,6 +41,7 @@ export const classify = defineCommand({
     const track = await deps.stores.tracks.setCorrectedGenre(guildId, trackId, genre);
     if (!track) throw new UserError('That track is no longer in this server\'s library.');
     await deps.stores.labels.put({ guildId, userId: interaction.user.id, trackId, genre, at: new Date().toISOString() });
+    await scheduleTraining(deps, guildId, 'correction');
     await interaction.reply({ content: `✅ Thanks! I noted **${genre}** for **${escapeMarkdown(track.title)}**; corrections help me learn this server's taste.`, flags: MessageFlags.Ephemeral });
   },
 });

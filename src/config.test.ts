@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       maxUploadBytes: 25 * 1024 * 1024,
       audioQuotaBytes: 1024 * 1024 * 1024,
       logLevel: 'info',
+      trainDebounceMs: 30_000,
       attachmentHosts: ['cdn.discordapp.com', 'media.discordapp.net'],
     });
   });
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
         ATTACHMENT_HOSTS: 'cdn.example.com, 127.0.0.1',
         JOB_LOCK_MS: '2000',
         QUEUE_PREFIX: 'test-1',
+        TRAIN_DEBOUNCE_MS: '500',
       },
       'bot',
     );
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       attachmentHosts: ['cdn.example.com', '127.0.0.1'],
       jobLockMs: 2000,
       queuePrefix: 'test-1',
+      trainDebounceMs: 500,
     });
   });
 

@@ -39,6 +39,8 @@ export interface AppConfig {
    * (and the stalled-job check runs at this interval). Default: bullmq's 30 000 ms.
    */
   jobLockMs?: number;
+  /** How long training waits after the latest reaction or correction, in ms (TRAIN_DEBOUNCE_MS, default 30 000). */
+  trainDebounceMs: number;
   /** Redis key prefix of the queues (QUEUE_PREFIX; default bullmq's `bull`): separates bots sharing one Redis, and tests. */
   queuePrefix?: string;
 }
@@ -109,6 +111,7 @@ const EnvSchema = z.object({
     'ATTACHMENT_HOSTS must be a comma-separated list of host names',
   ),
   JOB_LOCK_MS: optionalInt('JOB_LOCK_MS', 500, 3_600_000),
+  TRAIN_DEBOUNCE_MS: intVar('TRAIN_DEBOUNCE_MS', 0, 86_400_000, 30_000),
   QUEUE_PREFIX: optionalText.refine((s) => s === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(s), 'QUEUE_PREFIX may hold only letters, digits, ".", "_" and "-" (at most 64)'),
 });
 
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd: string = pro
     maxUploadBytes: e.MAX_UPLOAD_MB * MB,
     audioQuotaBytes: e.AUDIO_QUOTA_MB * MB,
     logLevel: (e.LOG_LEVEL ?? 'info') as LogLevel,
+    trainDebounceMs: e.TRAIN_DEBOUNCE_MS,
     attachmentHosts: (e.ATTACHMENT_HOSTS ?? 'cdn.discordapp.com,media.discordapp.net')
       .split(',')
       .map((h) => h.trim().toLowerCase())

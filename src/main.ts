@@ -69,7 +69,7 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
   const stores = await openStores(config.dataDir, { logger, audioQuotaBytesPerGuild: config.audioQuotaBytes });
   const queues = createJobQueues({ connection: redis.connection, ...(config.queuePrefix !== undefined && { prefix: config.queuePrefix }) }, (error, source) => logger.error({ err: error, source }, 'queue error'));
   const workers = await startWorkersBesideBot(config, logger, redis.connection);
-  if (workers) closers.push(['workers', () => workers.close()]);
+  closers.push(['workers', () => workers.close()]);
   let client: Client | undefined;
   closers.unshift(['discord', async () => client?.destroy()]);
   closers.push(['queues', () => queues.close()], ['stores', () => stores.close()], ['redis', () => redis.stop()]);
@@ -78,7 +78,10 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
     logger: logger.child({}, { serializers: { err: safeErrorSerializer } }),
     settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion(), messageContent: true },
     stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
-    jobs: { classify: queues.classify, classifyEvents: queues.events.classify, copy: queues.copy, copyEvents: queues.events.copy },
+    jobs: {
+      classify: queues.classify, classifyEvents: queues.events.classify, copy: queues.copy, copyEvents: queues.events.copy,
+      train: queues.train, trainDebounceMs: config.trainDebounceMs,
+    },
     download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
     recs: { libraries: new LibraryCache(stores.tracks, logger) },
   };

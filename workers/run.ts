@@ -1,9 +1,12 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/infra/logger.js';
 import { enqueueCopyOfClassify } from '../src/jobs/producer.js';
 import { createQueue } from '../src/jobs/queues.js';
-import { ClassifyJobData, QUEUE_NAMES, type CopyJobData, type CopyJobResult } from '../src/jobs/schemas.js';
+import { ClassifyJobData, QUEUE_NAMES, type CopyJobData, type CopyJobResult, type QueueName } from '../src/jobs/schemas.js';
+import { DATABASE_FILE } from '../src/store/open.js';
 import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
 
 /** Default job lock in ms (bullmq's): a job whose worker died is taken over after about this long. */
@@ -11,8 +14,22 @@ export const DEFAULT_LOCK_MS = 30_000;
 
 /** Options of {@link startWorkers} beyond the configuration. */
 export interface StartWorkersOptions {
-  /** Jobs run at once per queue; default `config.workerConcurrency`. */
+  /** Jobs run at once per analysis queue; default `config.workerConcurrency` (training runs one at a time). */
   concurrency?: number;
+  /**
+   * Queues to serve. Default: classify, embed and copy, and train when `config.dataDir` holds the
+   * bot's SQLite file (training reads a server's data from it: it runs where the bot's data is).
+   */
+  queues?: readonly QueueName[];
+}
+
+/** The worker-side configuration {@link startWorkers} reads. */
+export type WorkerConfig = Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | 'queuePrefix'> & { dataDir?: string };
+
+/** The queues a worker process serves by default (see {@link StartWorkersOptions.queues}). */
+export function defaultQueues(dataDir: string | undefined): QueueName[] {
+  const hasStore = dataDir !== undefined && existsSync(join(dataDir, DATABASE_FILE));
+  return [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy, ...(hasStore ? [QUEUE_NAMES.train] : [])];
 }
 
 /** Running workers; `close()` lets running jobs finish, then stops. */
@@ -26,13 +43,15 @@ function describeJob(job: Job | undefined): Record<string, unknown> {
 }
 
 /**
- * Starts the `classify`, `embed` and `copy` workers. Each job runs in a sandboxed child process (one per
- * concurrent job, reused), so CPU work never blocks this process's event loop; the children load
- * the genre model once. A completed classification enqueues the playback copy of its upload
- * (copy queue): the copy follows the analysis rather than competing with it for the cores. Lock and stalled-check interval come from `config.jobLockMs`.
+ * Starts the `classify`, `embed` and `copy` workers, and `train` where the store is. Each job
+ * runs in a sandboxed child process (one per concurrent job, reused), so CPU work never blocks
+ * this process's event loop; the children load the genre model (or open the store) once. A
+ * completed classification enqueues the playback copy of its upload (copy queue): the copy
+ * follows the analysis rather than competing with it for the cores. Lock and stalled-check
+ * interval come from `config.jobLockMs`.
  */
 export async function startWorkers(
-  config: Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | 'queuePrefix'>,
+  config: WorkerConfig,
   logger: Logger,
   connection: ConnectionOptions,
   options: StartWorkersOptions = {},
@@ -41,18 +60,19 @@ export async function startWorkers(
   const workers: Worker[] = [];
   const copies = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, { connection, ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}) });
   copies.on('error', (error) => logger.error({ err: error, queue: QUEUE_NAMES.copy }, 'queue error'));
-  for (const queue of [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy] as const) {
+  for (const queue of options.queues ?? defaultQueues(config.dataDir)) {
     const processor = PROCESSOR_FILES[queue];
     if (!processor) continue;
     const log = logger.child({ queue });
     const worker = new Worker(queue, processor, {
       connection,
       ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}),
-      concurrency: options.concurrency ?? config.workerConcurrency,
+      concurrency: queue === QUEUE_NAMES.train ? 1 : (options.concurrency ?? config.workerConcurrency),
       useWorkerThreads: false,
       // V8's structured clone instead of JSON on the IPC channel: a job carries its upload as
-      // megabytes of base64, which JSON would copy through an escaping pass each way.
-      workerForkOptions: { execArgv: childExecArgv(), serialization: 'advanced' },
+      // megabytes of base64, which JSON would copy through an escaping pass each way. DATA_DIR
+      // explicitly: the train child opens this process's store, wherever its cwd or .env.
+      workerForkOptions: { execArgv: childExecArgv(), serialization: 'advanced', ...(config.dataDir !== undefined && { env: { ...process.env, DATA_DIR: config.dataDir } }) },
       lockDuration: lockMs,
       stalledInterval: lockMs,
       maxStalledCount: 2,
@@ -90,14 +110,15 @@ function enqueueCopyAfter(copies: Parameters<typeof enqueueCopyOfClassify>[0], j
 
 /**
  * For `src/main.ts`: the workers `npm start` runs beside the bot, START_WORKERS x
- * WORKER_CONCURRENCY sandboxed child processes per queue; undefined when START_WORKERS is 0
- * (separate `npm run worker` processes serve the queues).
+ * WORKER_CONCURRENCY sandboxed child processes per analysis queue, and one for training (which
+ * needs the bot's store). With START_WORKERS=0 (separate `npm run worker` processes analyse),
+ * only the training worker runs here.
  */
 export async function startWorkersBesideBot(
-  config: Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | 'queuePrefix' | 'startWorkers'>,
+  config: WorkerConfig & Pick<AppConfig, 'startWorkers' | 'dataDir'>,
   logger: Logger,
   connection: ConnectionOptions,
-): Promise<RunningWorkers | undefined> {
-  if (config.startWorkers === 0) return undefined;
-  return startWorkers(config, logger.child({ service: 'worker' }), connection, { concurrency: config.startWorkers * config.workerConcurrency });
+): Promise<RunningWorkers> {
+  const queues = config.startWorkers === 0 ? [QUEUE_NAMES.train] : [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy, QUEUE_NAMES.train];
+  return startWorkers(config, logger.child({ service: 'worker' }), connection, { concurrency: Math.max(1, config.startWorkers * config.workerConcurrency), queues });
 }

@@ -14,6 +14,7 @@ export const PROCESSOR_FILES: Readonly<Partial<Record<QueueName, string>>> = {
   classify: fileURLToPath(new URL('./classify.ts', import.meta.url)),
   embed: fileURLToPath(new URL('./embed.ts', import.meta.url)),
   copy: fileURLToPath(new URL('./copy.ts', import.meta.url)),
+  train: fileURLToPath(new URL('./train.ts', import.meta.url)),
 };
 
 /** Node options of a processor child: tsx's loader; `--inspect` flags of the parent are left out. */

@@ -1,5 +1,5 @@
 import type { QueueEvents } from 'bullmq';
-import type { ClassifyQueue, CopyQueue } from '../jobs/queues.js';
+import type { ClassifyQueue, CopyQueue, TrainQueue } from '../jobs/queues.js';
 import type { Stores } from '../store/index.js';
 
 /**
@@ -17,13 +17,17 @@ export interface ImagePort {
 /** Everything the bot stores (the repositories of `src/store`, plus spectrogram images). */
 export type BotStores = Omit<Stores, 'close' | 'forgetGuild'> & { images: ImagePort };
 
-/** The classify and copy queues and their event streams. */
+/** The classify and copy queues and their event streams; the train queue. */
 export interface BotJobs {
   classify: ClassifyQueue;
   classifyEvents: QueueEvents;
   /** Playback copies, made apart from the classification. */
   copy: CopyQueue;
   copyEvents: QueueEvents;
+  /** Per-server model training, scheduled (debounced) after reactions and corrections. */
+  train: TrainQueue;
+  /** How long training waits after the latest reaction or correction, in ms. */
+  trainDebounceMs: number;
 }
 
 /**

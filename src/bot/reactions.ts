@@ -1,5 +1,6 @@
 import { Events, type Client, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
 import type { Deps } from './deps.js';
+import { scheduleTraining } from './recommend-training.js';
 import { VOTES } from './track-embed.js';
 
 /** The vote of an emoji: +1 for 👍, -1 for 👎, undefined for anything else. */
@@ -39,6 +40,7 @@ export async function recordReaction({ added, reaction, user }: ReactionEvent, d
     await deps.stores.feedback.remove({ guildId, userId: user.id, messageId: entry.messageId, value });
   }
   log.debug({ value, added }, 'vote recorded');
+  await scheduleTraining(deps, guildId, 'reaction');
 }
 
 /** Listens to reaction adds and removes on `client`. */

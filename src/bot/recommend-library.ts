@@ -1,41 +1,19 @@
 import type { Logger } from 'pino';
+import { toRecTrack } from '../jobs/train-input.js';
 import { GENRES, isGenre, type Genre } from '../ml/genres.js';
+import { applyGenreHead, type ServerModel } from '../recs/server-model.js';
 import { Library, type RecTrack } from '../recs/library.js';
 import type { TrackChange, TrackRepository } from '../store/track-repository.js';
 import type { StoredTrack } from '../store/types.js';
 
 /**
- * A server's fine-tuned genre head as the library sees it: `key` names one trained model (a new
- * key rebuilds the genre probabilities), `apply` maps an embedding and the shipped model's
- * probabilities (GENRES order) to the server's probabilities.
+ * The genre a recommender track counts as in its server: the most probable one, through the
+ * server's fine-tuned genre head when it has one (a member's correction stays certain).
  */
-export interface GenreHead {
-  key: string;
-  apply(embedding: ArrayLike<number>, baseProbabilities: readonly number[]): number[];
-}
-
-/** The shipped model's genre probabilities of a stored track, in {@link GENRES} order. */
-export function baseProbabilities(track: StoredTrack): number[] {
-  const byGenre = new Map(track.analysis.genres.map((g) => [g.genre, g.probability]));
-  return GENRES.map((g) => byGenre.get(g) ?? 0);
-}
-
-/**
- * The recommender's view of a stored track: a member's correction is certain (one-hot), else
- * the server's genre head when it has one, else the shipped model's probabilities.
- */
-export function toRecTrack(track: StoredTrack, head?: GenreHead): RecTrack {
-  const embedding = Float32Array.from(track.analysis.embedding);
-  let genreProbabilities = baseProbabilities(track);
-  if (track.correctedGenre) genreProbabilities = GENRES.map((g) => (g === track.correctedGenre ? 1 : 0));
-  else if (head) genreProbabilities = head.apply(embedding, genreProbabilities);
-  return { id: track.id, title: track.title, ...(track.artist !== undefined && { artist: track.artist }), embedding, genreProbabilities };
-}
-
-/** The genre a recommender track counts as: its most probable one. */
-export function recGenre(track: RecTrack): Genre | undefined {
-  const p = track.genreProbabilities;
-  if (!p || p.length === 0) return undefined;
+export function recGenre(track: RecTrack, model?: ServerModel): Genre | undefined {
+  const base = track.genreProbabilities;
+  if (!base || base.length === 0) return undefined;
+  const p = model ? applyGenreHead(model, track.embedding, base) : base;
   const name = GENRES[p.indexOf(Math.max(...p))];
   return name !== undefined && isGenre(name) ? name : undefined;
 }
@@ -49,20 +27,17 @@ export interface ServerLibrary {
 interface Entry {
   /** Resolves once the server's tracks were read; changes wait for it, so none is lost. */
   ready: Promise<void>;
-  /** The stored records' recommender fields, by id (kept to rebuild for a new head). */
-  stored: Map<string, StoredTrack>;
   library: Library;
   recTracks: Map<string, RecTrack>;
-  headKey: string;
-  head?: GenreHead;
 }
 
 /**
  * Each server's {@link Library}, read from the store once and then kept up to date from the
  * track repository's change events (adds, re-analyses, corrections, removals), so that a
- * request pays for the vector scan only. A new genre head (after training) rebuilds the
- * probabilities from the kept records, without reading the store again. Tracks whose embedding
- * length differs from the server's first track (another model version) are left out.
+ * request pays for the vector scan only. Genre probabilities are the shipped model's, with a
+ * member's correction certain; the server's genre head is applied where they are read
+ * ({@link recGenre}, and the recommender with its `serverModel`). Tracks whose embedding length
+ * differs from the server's first track (another model version) are left out.
  */
 export class LibraryCache {
   private readonly entries = new Map<string, Entry>();
@@ -74,58 +49,47 @@ export class LibraryCache {
     tracks.onChange((change) => this.apply(change));
   }
 
-  /** The server's library with `head` applied (none: the shipped model's genres). */
-  async get(guildId: string, head?: GenreHead): Promise<ServerLibrary> {
+  /** The server's library (read from the store on first use). */
+  async get(guildId: string): Promise<ServerLibrary> {
     let entry = this.entries.get(guildId);
     if (!entry) {
       entry = this.load(guildId);
       this.entries.set(guildId, entry);
-      try {
-        await entry.ready;
-      } catch (error) {
-        this.entries.delete(guildId);
-        throw error;
-      }
     }
-    await entry.ready;
-    const key = head?.key ?? '';
-    if (entry.headKey !== key) this.rebuild(entry, head);
+    try {
+      await entry.ready;
+    } catch (error) {
+      if (this.entries.get(guildId) === entry) this.entries.delete(guildId);
+      throw error;
+    }
     return { library: entry.library, tracks: entry.recTracks };
   }
 
-  /** Forgets every cached library (they are read again on the next request). */
-  clear(): void {
-    this.entries.clear();
-  }
-
   private load(guildId: string): Entry {
-    const entry: Entry = { ready: Promise.resolve(), stored: new Map(), library: new Library(1, GENRES), recTracks: new Map(), headKey: '' };
+    const entry: Entry = { ready: Promise.resolve(), library: new Library(1, GENRES), recTracks: new Map() };
     entry.ready = (async () => {
-      for await (const track of this.tracks.all(guildId)) entry.stored.set(track.id, track);
-      this.rebuild(entry, undefined);
+      const stored: StoredTrack[] = [];
+      for await (const track of this.tracks.all(guildId)) stored.push(track);
+      this.rebuild(entry, stored);
     })();
     return entry;
   }
 
-  private rebuild(entry: Entry, head: GenreHead | undefined): void {
-    const first = entry.stored.values().next().value;
+  private rebuild(entry: Entry, stored: readonly StoredTrack[]): void {
     // An empty library gets a placeholder size: its first track rebuilds it.
-    const dim = first?.analysis.embedding.length ?? 1;
-    entry.library = new Library(dim, GENRES, Math.max(16, entry.stored.size));
+    const dim = stored[0]?.analysis.embedding.length ?? 1;
+    entry.library = new Library(dim, GENRES, Math.max(16, stored.length));
     entry.recTracks = new Map();
-    for (const track of entry.stored.values()) this.addTo(entry, track, head);
-    entry.head = head;
-    entry.headKey = head?.key ?? '';
+    for (const track of stored) this.addTo(entry, track);
   }
 
-  private addTo(entry: Entry, track: StoredTrack, head: GenreHead | undefined): void {
-    const { library } = entry;
-    if (track.analysis.embedding.length !== library.dim) {
-      this.logger?.warn({ guildId: track.guildId, trackId: track.id, dim: track.analysis.embedding.length, libraryDim: library.dim }, 'track left out of recommendations: embedding of another size');
+  private addTo(entry: Entry, track: StoredTrack): void {
+    if (track.analysis.embedding.length !== entry.library.dim) {
+      this.logger?.warn({ guildId: track.guildId, trackId: track.id, dim: track.analysis.embedding.length, libraryDim: entry.library.dim }, 'track left out of recommendations: embedding of another size');
       return;
     }
-    const rec = toRecTrack(track, head);
-    library.add(rec);
+    const rec = toRecTrack(track, 'certain');
+    entry.library.add(rec);
     entry.recTracks.set(rec.id, rec);
   }
 
@@ -140,15 +104,12 @@ export class LibraryCache {
     // Applied after the initial read, in order: a change the read already saw is applied again (harmless).
     void entry.ready.then(() => {
       if (change.kind === 'remove') {
-        entry.stored.delete(change.id);
         entry.recTracks.delete(change.id);
         entry.library.remove(change.id);
       } else if (entry.library.size === 0) {
-        entry.stored.set(change.track.id, change.track);
-        this.rebuild(entry, entry.head);
+        this.rebuild(entry, [change.track]);
       } else {
-        entry.stored.set(change.track.id, change.track);
-        this.addTo(entry, change.track, entry.head);
+        this.addTo(entry, change.track);
       }
     }, () => undefined);
   }

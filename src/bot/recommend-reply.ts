@@ -4,7 +4,7 @@ import type { Deps } from './deps.js';
 import { UserError, isUserError } from './errors.js';
 import { SHORT_ID } from './library-views.js';
 import { recommendTracks, type RecommendQuery } from './recommend.js';
-import { recommendationMessage, recommendHeader, type ModelNote } from './recommend-view.js';
+import { recommendationMessage, recommendHeader } from './recommend-view.js';
 import { VOTES } from './track-embed.js';
 
 const NO_MENTIONS = { allowedMentions: { parse: [] } } as const;
@@ -61,7 +61,7 @@ export async function showRecommendations(
   interaction: ChatInputCommandInteraction,
   deps: Deps,
   query: RecommendQuery,
-  options: { replyAsFollowup: boolean; model?: ModelNote },
+  options: { replyAsFollowup: boolean },
 ): Promise<void> {
   const say = async (content: string): Promise<void> => {
     if (options.replyAsFollowup) await interaction.followUp({ ...NO_MENTIONS, content });
@@ -76,10 +76,10 @@ export async function showRecommendations(
     throw error;
   }
   const likeTitle = query.likeTrackId !== undefined ? (await deps.recs.libraries.get(query.guildId)).tracks.get(query.likeTrackId)?.title : undefined;
-  await say(recommendHeader(query, answer, likeTitle, options.model ?? {}));
+  await say(recommendHeader(query, answer, likeTitle));
   for (const [i, pick] of answer.picks.entries()) {
     const message = await interaction.followUp(recommendationMessage(pick, i + 1));
     await publish(message, query.guildId, pick.track.id, deps);
   }
-  deps.logger.info({ guildId: query.guildId, userId: query.userId, scope: query.scope, like: query.likeTrackId, genre: query.genre, picks: answer.picks.map((p) => p.track.id) }, 'recommendations shown');
+  deps.logger.info({ guildId: query.guildId, userId: query.userId, scope: query.scope, like: query.likeTrackId, genre: query.genre, model: answer.model?.fittedAt, picks: answer.picks.map((p) => p.track.id) }, 'recommendations shown');
 }

@@ -5,16 +5,8 @@ import { SHORT_ID } from './library-views.js';
 
 const NO_MENTIONS = { allowedMentions: { parse: [] } } as const;
 
-/** What the reply above the picks says the recommendations were based on. */
-export interface ModelNote {
-  /** When the server's model was last trained, if it has one. */
-  trainedAt?: Date;
-  /** How many reactions and corrections it learned from. */
-  examples?: number;
-}
-
 /** The first line of a recommendation reply: what was asked and what the picks are based on. */
-export function recommendHeader(query: RecommendQuery, answer: RecommendAnswer, likeTitle: string | undefined, model: ModelNote): string {
+export function recommendHeader(query: RecommendQuery, answer: RecommendAnswer, likeTitle: string | undefined): string {
   const n = answer.picks.length;
   const picks = `${n} pick${n === 1 ? '' : 's'}`;
   const genre = query.genre !== undefined ? ` of **${query.genre}**` : '';
@@ -25,8 +17,9 @@ export function recommendHeader(query: RecommendQuery, answer: RecommendAnswer, 
   const cold = query.scope === 'me' && likeTitle === undefined && answer.ratedByMember === 0
     ? '\nYou haven\'t rated anything here yet, so these are what the server likes and sounds from across the library.'
     : '';
-  const learned = model.trainedAt
-    ? `\n🧠 Using this server's model, trained <t:${Math.floor(model.trainedAt.getTime() / 1000)}:R>${model.examples !== undefined ? ` on ${model.examples} reactions and corrections` : ''}.`
+  const { model } = answer;
+  const learned = model
+    ? `\n🧠 Using this server's model, trained <t:${Math.floor(model.fittedAt.getTime() / 1000)}:R> on ${model.examples} reactions and corrections.`
     : '\n🧠 No model trained for this server yet: your reactions train one.';
   return `${what}. React 👍 or 👎 to each: your next request takes it into account.${cold}${learned}`;
 }

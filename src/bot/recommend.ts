@@ -2,7 +2,9 @@ import type { Genre } from '../ml/genres.js';
 import { fitEase, type EaseModel } from '../recs/cf.js';
 import { Library, type RecFeedback } from '../recs/library.js';
 import { recommendForMember, recommendForServer, recommendLike, type RecRequest, type Recommendation } from '../recs/recommend.js';
-import type { FeedbackEvent, StoredTrack } from '../store/types.js';
+import type { ServerModel } from '../recs/server-model.js';
+import { toRecFeedback } from '../jobs/train-input.js';
+import type { StoredTrack } from '../store/types.js';
 import type { Deps } from './deps.js';
 import { UserError } from './errors.js';
 import { recGenre, type ServerLibrary } from './recommend-library.js';
@@ -40,8 +42,17 @@ export interface RecommendedTrack {
   genre?: Genre;
 }
 
+/** The server's trained model as a reply mentions it. */
+export interface ModelInfo {
+  fittedAt: Date;
+  /** Reactions and corrections it learned from. */
+  examples: number;
+}
+
 /** The answer to a {@link RecommendQuery}. */
 export interface RecommendAnswer {
+  /** The server's model that shaped the picks, if it has one. */
+  model?: ModelInfo;
   picks: RecommendedTrack[];
   /** How many tracks the member has rated here (none: a cold start, served by content and popularity). */
   ratedByMember: number;
@@ -49,14 +60,9 @@ export interface RecommendAnswer {
   librarySize: number;
 }
 
-/** A feedback event as the recommender takes it. */
-export function toRecFeedback(event: FeedbackEvent): RecFeedback {
-  return { userId: event.userId, trackId: event.trackId, value: event.value, weight: event.weight, atMs: Date.parse(event.at) };
-}
-
 /** The tracks of `library` whose shown genre is `genre` (plus `keep`, e.g. the seed of "like"). */
-function genreSubset({ library, tracks }: ServerLibrary, genre: Genre, keep?: string): Library {
-  const kept = [...tracks.values()].filter((t) => recGenre(t) === genre || t.id === keep);
+function genreSubset({ library, tracks }: ServerLibrary, genre: Genre, model: ServerModel | undefined, keep?: string): Library {
+  const kept = [...tracks.values()].filter((t) => recGenre(t, model) === genre || t.id === keep);
   return Library.of(kept, library.dim, library.genres);
 }
 
@@ -82,11 +88,13 @@ export async function recommendTracks(query: RecommendQuery, deps: Pick<Deps, 's
     throw new UserError('❓ I don\'t know that track: pick one of this server\'s library from the list (or upload it with `file:`).');
   }
   const feedback = (await deps.stores.feedback.listByGuild(query.guildId)).map(toRecFeedback);
+  const trained = await deps.stores.serverModels.get(query.guildId);
+  const serverModel = trained?.model;
   const mine = new Set(feedback.filter((f) => f.userId === query.userId).map((f) => f.trackId));
-  const library = query.genre === undefined ? full : genreSubset(server, query.genre, query.likeTrackId);
+  const library = query.genre === undefined ? full : genreSubset(server, query.genre, serverModel, query.likeTrackId);
   const count = Math.min(MAX_COUNT, Math.max(1, Math.round(query.count)));
   const cf = easeNow(feedback);
-  const request: RecRequest = { library, feedback, k: count, nowMs: Date.now(), fineTune: true, ...(cf && { cf }) };
+  const request: RecRequest = { library, feedback, k: count, nowMs: Date.now(), fineTune: true, ...(cf && { cf }), ...(serverModel && { serverModel }) };
   let recs: Recommendation[];
   if (query.likeTrackId !== undefined) recs = recommendLike(request, query.likeTrackId, query.userId);
   else if (query.scope === 'server') recs = recommendForServer(request, mine);
@@ -98,10 +106,11 @@ export async function recommendTracks(query: RecommendQuery, deps: Pick<Deps, 's
   const picks = recs.flatMap((recommendation): RecommendedTrack[] => {
     const track = stored.get(recommendation.trackId);
     const rec = full.get(recommendation.trackId);
-    const genre = rec && recGenre(rec);
+    const genre = rec && recGenre(rec, serverModel);
     return track ? [{ track, recommendation, ...(genre !== undefined && { genre }) }] : [];
   });
-  return { picks, ratedByMember: mine.size, librarySize: full.size };
+  const model = trained && { fittedAt: new Date(trained.fittedAt), examples: trained.model.feedbackCount + trained.model.correctionCount };
+  return { picks, ratedByMember: mine.size, librarySize: full.size, ...(model && { model }) };
 }
 
 function nothingLeftText(query: RecommendQuery, candidates: number, rated: number): string {

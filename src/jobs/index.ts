@@ -11,6 +11,7 @@ export {
   type CopyQueue,
   type EmbedQueue,
   type JobQueues,
+  type TrainQueue,
   type QueueOptions,
 } from './queues.js';
 export {
@@ -27,3 +28,4 @@ export {
   type Enqueued,
   type WaitOptions,
 } from './producer.js';
+export { enqueueTraining, trainJobIds, DEFAULT_TRAIN_DEBOUNCE_MS, type TrainingScheduled } from './train.js';

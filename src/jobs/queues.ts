@@ -8,6 +8,8 @@ import {
   type EmbedJobData,
   type EmbedJobResult,
   type QueueName,
+  type TrainJobData,
+  type TrainJobResult,
 } from './schemas.js';
 
 const HOUR_S = 3600;
@@ -56,13 +58,14 @@ export interface QueueOptions {
 export type ClassifyQueue = Queue<ClassifyJobData, ClassifyJobResult>;
 export type EmbedQueue = Queue<EmbedJobData, EmbedJobResult>;
 export type CopyQueue = Queue<CopyJobData, CopyJobResult>;
+export type TrainQueue = Queue<TrainJobData, TrainJobResult>;
 
 /** The producer's side of the job system: the queues and their event streams. */
 export interface JobQueues {
   classify: ClassifyQueue;
   embed: EmbedQueue;
-  /** Jobs of the recommendation issue; no processor yet. */
-  train: Queue;
+  /** Per-server model training (`workers/train.ts`), debounced by `src/jobs/train.ts`. */
+  train: TrainQueue;
   /** Loudness-normalised playback copies of uploads. */
   copy: CopyQueue;
   events: { classify: QueueEvents; embed: QueueEvents; copy: QueueEvents };
@@ -91,7 +94,7 @@ export function createQueueEvents(name: QueueName, options: QueueOptions): Queue
 export function createJobQueues(options: QueueOptions, onError: (error: Error, source: string) => void): JobQueues {
   const classify = createQueue<ClassifyJobData, ClassifyJobResult>(QUEUE_NAMES.classify, options);
   const embed = createQueue<EmbedJobData, EmbedJobResult>(QUEUE_NAMES.embed, options);
-  const train = createQueue(QUEUE_NAMES.train, options);
+  const train = createQueue<TrainJobData, TrainJobResult>(QUEUE_NAMES.train, options);
   const copy = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, options);
   const events = {
     classify: createQueueEvents(QUEUE_NAMES.classify, options),

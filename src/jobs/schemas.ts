@@ -159,6 +159,27 @@ export const ClassifyProgress = z.object({
 });
 export type ClassifyProgress = z.infer<typeof ClassifyProgress>;
 
+/** One server's model training: the worker reads the server's library, reactions and corrections from the store. */
+export const TrainJobData = z.object({
+  guildId: z.string().regex(/^\d{1,20}$/, 'a Discord id'),
+});
+export type TrainJobData = z.infer<typeof TrainJobData>;
+
+/** What one training learned from, as the bot and the logs see it (the model itself is stored). */
+export const TrainJobResult = z.object({
+  guildId: z.string(),
+  /** Tracks of the library, latest reactions and latest per-track corrections used. */
+  tracks: z.number().int().nonnegative(),
+  feedbackCount: z.number().int().nonnegative(),
+  correctionCount: z.number().int().nonnegative(),
+  /** Which parts were fitted (each needs enough data). */
+  preference: z.boolean(),
+  genreHead: z.boolean(),
+  /** Time spent fitting, in ms. */
+  fitMs: z.number().nonnegative(),
+});
+export type TrainJobResult = z.infer<typeof TrainJobResult>;
+
 /** A failure the worker knows to be final (bad audio): not retried; `code` is an AudioErrorCode. */
 export const FailureReason = z.object({ code: z.string(), message: z.string() });
 export type FailureReason = z.infer<typeof FailureReason>;

@@ -12,6 +12,7 @@ export {
   type Stores,
 } from './open.js';
 export { PendingRequests } from './pending-requests.js';
+export { ServerModelRepository, StoredServerModel } from './server-model-repository.js';
 export { SettingsRepository } from './settings-repository.js';
 export { TrackMessageIndex } from './track-message-index.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, summarise, TrackRepository, type TrackChange, type TrackChangeListener, type UpsertResult } from './track-repository.js';

@@ -9,6 +9,7 @@ import { FeedbackRepository } from './feedback-repository.js';
 import { InFlight } from './in-flight.js';
 import { LabelRepository } from './label-repository.js';
 import { PendingRequests } from './pending-requests.js';
+import { ServerModelRepository, StoredServerModel } from './server-model-repository.js';
 import { SettingsRepository } from './settings-repository.js';
 import { TrackMessageIndex } from './track-message-index.js';
 import { TrackRepository } from './track-repository.js';
@@ -28,6 +29,7 @@ export const NAMESPACES = {
   settings: 'settings',
   trackMessages: 'track-messages',
   pending: 'pending',
+  serverModels: 'server-models',
 } as const;
 
 /** A pino-compatible logger (`logger.warn({ ... }, 'message')`); pino's `Logger` fits. */
@@ -54,6 +56,8 @@ export interface Stores {
   settings: SettingsRepository;
   trackMessages: TrackMessageIndex;
   pending: PendingRequests;
+  /** Each server's fine-tuned recommendation and genre models. */
+  serverModels: ServerModelRepository;
   audio: AudioCopyStore;
   /** Deletes everything kept about one server (records and audio copies), e.g. when the bot leaves it. */
   forgetGuild(guildId: string): Promise<void>;
@@ -115,6 +119,7 @@ export async function openStores(dataDir: string, options: OpenStoresOptions = {
   const labelsCollection = collection(NAMESPACES.labels, GenreLabel);
   const settingsCollection = collection(NAMESPACES.settings, GuildSettings);
   const pendingCollection = collection(NAMESPACES.pending, PendingRequest);
+  const serverModelsCollection = collection(NAMESPACES.serverModels, StoredServerModel);
   const tracks = new TrackRepository(tracksCollection, summaries, audio, trackMessages);
 
   let closing: Promise<void> | undefined;
@@ -125,6 +130,7 @@ export async function openStores(dataDir: string, options: OpenStoresOptions = {
     settings: new SettingsRepository(settingsCollection),
     trackMessages,
     pending: new PendingRequests(pendingCollection),
+    serverModels: new ServerModelRepository(serverModelsCollection),
     audio,
     async forgetGuild(guildId) {
       if (!/^\d{1,20}$/.test(guildId)) throw new RangeError('guildId must be a Discord id (digits)');
@@ -135,6 +141,7 @@ export async function openStores(dataDir: string, options: OpenStoresOptions = {
       await pendingCollection.deletePrefix(prefix);
       await messagesCollection.deletePrefix(prefix);
       await settingsCollection.delete(guildId);
+      await serverModelsCollection.delete(guildId);
       await audio.removeGuild(guildId);
     },
     close() {

@@ -6,7 +6,7 @@ import type { FakeInteraction } from '../fake-discord/index.js';
 import { GTZAN_DIR } from '../gtzan.js';
 import type { ChildRun } from './harness.js';
 import { World, excerpt } from './harness.js';
-import { ANSWER_MS, at, command, isTrackMessage, text } from './members.js';
+import { ANSWER_MS, at, classify, command, isTrackMessage, text } from './members.js';
 
 /**
  * /recommend end to end: a library of real GTZAN clips classified by the real worker, a member
@@ -18,6 +18,8 @@ let bot: ChildRun;
 /** The clips of the library: four well separated genres, five clips each. */
 const GENRES = ['classical', 'metal', 'pop', 'jazz'] as const;
 const PER_GENRE = 5;
+/** Training soon after the last reaction, so that the tests need not wait 30 s. */
+const BOT_ENV = { TRAIN_DEBOUNCE_MS: '1500' };
 
 /** The first `PER_GENRE` excerpt numbers of a genre (some numbers are missing from the folder). */
 function clips(genre: string): number[] {
@@ -26,7 +28,7 @@ function clips(genre: string): number[] {
 
 beforeAll(async () => {
   world = await World.start();
-  bot = await world.startBot();
+  bot = await world.startBot(BOT_ENV);
 }, 90_000);
 
 afterAll(async () => {
@@ -115,4 +117,32 @@ describe('/recommend', () => {
     // Content similarity of real clips: most, not necessarily all, neighbours share the genre.
     expect(picks.filter((m) => trueGenre(m) === 'classical').length).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('trains the server\'s model after the reactions (once), stores it, and keeps servers apart', async () => {
+    const trained = (run: ChildRun): number => run.lines.filter((l) => l.msg === 'job completed' && l.queue === 'train').length;
+    await bot.waitForLog('job completed', 30_000, (l) => l.queue === 'train');
+    const header = (await recommend(at(world.fake, 0, 'carol'), {}, 1)).header.content;
+    expect(header).toMatch(/Using this server's model, trained <t:\d+:R> on 6 reactions/);
+    // The six reactions came in a burst: one training.
+    expect(trained(bot)).toBe(1);
+
+    const other = at(world.fake, 1, 'carol');
+    for (const n of [10, 11]) await classify(world.fake, other, { filename: `pop.000${n}.flac`, data: excerpt('pop', n), contentType: 'audio/flac' });
+    const otherFirst = await recommend(other, {}, 1);
+    expect(otherFirst.header.content).toMatch(/No model trained for this server yet/);
+    world.fake.react(other.userId, other.channelId, otherFirst.picks[0]!.id, '👍');
+    await bot.waitForLog('job completed', 30_000, () => trained(bot) >= 2);
+    expect((await recommend(other, {}, 1)).header.content).toMatch(/on 1 reactions/);
+    expect((await recommend(at(world.fake, 0, 'bob'), {}, 1)).header.content).toMatch(/on 6 reactions/);
+  }, 90_000);
+
+  it('reloads the stored model after a restart and uses it', async () => {
+    await bot.kill('SIGKILL');
+    bot = await world.startBot(BOT_ENV);
+    const where = at(world.fake, 0, 'carol');
+    const again = await recommend(where, {}, 3);
+    expect(again.header.content).toMatch(/Using this server's model, trained <t:\d+:R> on 6 reactions/);
+    const shown = await bot.waitForLog('recommendations shown', 10_000);
+    expect(shown.model).toBeTruthy();
+  }, 120_000);
 });
