@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, extractFeatures, logMelSpectrogram, toFeatureRow } from './index.js';
 import { applyMel, melFilterbank, powerToDbInPlace } from './mel.js';
-import { stft } from './stft.js';
+import { stft, StftScratch } from './stft.js';
+import { chromaPath } from './chroma.js';
+import { fftPath } from './fft-cache.js';
+import { hpssMedianPath } from './hpss.js';
 
 const SR = 22050;
 const signal = Float32Array.from({ length: 2 * SR }, (_, i) => 0.4 * Math.sin((2 * Math.PI * 330 * i) / SR) * (1 + Math.sin(i / 900)));
@@ -72,5 +75,32 @@ describe('logMelSpectrogram', () => {
     expect(lm.nMels).toBe(64);
     expect(lm.nFrames).toBe(1 + Math.floor(signal.length / 256));
     expect(lm.sampleRateHz).toBe(16000);
+  });
+});
+
+describe('working arrays reused between calls', () => {
+  // a longer, different signal: a call after it finds its leftovers in the reused arrays
+  const longer = Float32Array.from({ length: 3 * SR + 777 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 97 * i) / SR + Math.sin(i / 5000)) + 0.05 * Math.sin(i * 1.3));
+
+  it.each([true, false])('give the same features whatever came before (wasm paths: %s)', (useWasm) => {
+    fftPath.useWasm = hpssMedianPath.useWasm = chromaPath.useWasm = useWasm;
+    try {
+      const first = extractFeatures(signal.subarray(0, SR + 123));
+      extractFeatures(longer);
+      expect(extractFeatures(signal.subarray(0, SR + 123))).toEqual(first);
+    } finally {
+      fftPath.useWasm = hpssMedianPath.useWasm = chromaPath.useWasm = true;
+    }
+  });
+
+  it('an STFT into a scratch equals a fresh one, and the scratch is reused', () => {
+    const scratch = new StftScratch();
+    stft(longer, undefined, scratch);
+    const buffer = scratch.padded;
+    const reused = stft(signal, undefined, scratch);
+    const fresh = stft(signal);
+    expect(scratch.padded).toBe(buffer);
+    for (const key of ['re', 'im', 'magnitude', 'power'] as const) expect(reused[key]).toEqual(fresh[key]);
+    expect(reused.nFrames).toBe(fresh.nFrames);
   });
 });

@@ -6,7 +6,7 @@ import type { FeatureSet } from './names.js';
 import { rmsFrames } from './rms.js';
 import { spectralShape } from './spectral.js';
 import { meanVar } from './stats.js';
-import { DEFAULT_STFT, stft } from './stft.js';
+import { DEFAULT_STFT, stft, StftScratch } from './stft.js';
 import { estimateTempo, onsetStrength } from './tempo.js';
 import { zeroCrossingRate } from './zcr.js';
 
@@ -14,32 +14,45 @@ const N_MELS = 128;
 const N_MFCC = 20;
 
 /**
+ * Arrays reused from one call to the next (the windows of a track are the same size): the
+ * spectrogram, the padded signal, the HPSS signals and the mel power. Nothing that holds them
+ * leaves {@link extractFeatures}, so reuse is invisible to callers; it spares tens of megabytes of
+ * allocation per window and the garbage collections that follow.
+ */
+const scratch = { stft: new StftScratch(), harmonic: new Float32Array(0), percussive: new Float32Array(0), mel: new Float32Array(0) };
+
+function reused(name: 'harmonic' | 'percussive' | 'mel', length: number): Float32Array {
+  if (scratch[name].length < length) scratch[name] = new Float32Array(length);
+  return scratch[name].subarray(0, length);
+}
+
+/**
  * The 57 GTZAN table features of a mono clip, reproducing librosa 0.7 with every default
  * (frame 2048, hop 512, see `../shared/data/gtzan/PARITY.md`): means and population variances
  * over frames of chroma_stft, rms, spectral centroid / bandwidth / roll-off (Hz), zero-crossing
  * rate, the harmonic and percussive HPSS signals (over samples), 20 MFCCs, and the tempo (bpm).
- * One STFT is shared by every spectral feature.
+ * One STFT is shared by every spectral feature; working arrays are reused between calls.
  * @param samples mono PCM, int16 / 32768 scale (do not peak-normalise)
  * @param sampleRateHz default 22 050 (the table's rate)
  */
 export function extractFeatures(samples: Float32Array, sampleRateHz = 22050): FeatureSet {
   const { nFft, hopLength } = DEFAULT_STFT;
-  const spec = stft(samples, DEFAULT_STFT);
+  const spec = stft(samples, DEFAULT_STFT, scratch.stft);
   const { nFrames, nBins } = spec;
 
   const chroma = chromaStft(spec.power, nFrames, nBins, sampleRateHz, nFft);
   const chromaStats = meanVar(chroma.values);
-  const rms = meanVar(rmsFrames(samples, nFft, hopLength));
+  const rms = meanVar(rmsFrames(samples, nFft, hopLength, scratch.stft.padded.subarray(0, samples.length + nFft)));
   const shape = spectralShape(spec.magnitude, nFrames, nBins, sampleRateHz);
   const centroid = meanVar(shape.centroidHz);
   const bandwidth = meanVar(shape.bandwidthHz);
   const rolloff = meanVar(shape.rolloffHz);
   const zcr = meanVar(zeroCrossingRate(samples, nFft, hopLength));
-  const { harmonic, percussive } = hpssSignals(samples, spec);
+  const { harmonic, percussive } = hpssSignals(samples, spec, 31, { harmonic: reused('harmonic', samples.length), percussive: reused('percussive', samples.length) });
   const harmony = meanVar(harmonic);
   const perceptr = meanVar(percussive);
 
-  const logMel = powerToDbInPlace(applyMel(spec.power, nFrames, melFilterbank(sampleRateHz, nFft, N_MELS)), 1, 80);
+  const logMel = powerToDbInPlace(applyMel(spec.power, nFrames, melFilterbank(sampleRateHz, nFft, N_MELS), reused('mel', nFrames * N_MELS)), 1, 80);
   const tempo = estimateTempo(onsetStrength(logMel, nFrames, N_MELS, nFft, hopLength), sampleRateHz, hopLength);
   const mfcc = mfccFromLogMel(logMel, nFrames, N_MELS, N_MFCC);
   const m = (c: number) => meanVar(mfcc, c * nFrames, nFrames);

@@ -117,8 +117,10 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
  * each side) zero-padded to the input length, so the last `length mod hop` samples are 0.
  * The percussive part is the rest of the same reconstruction: the two masks sum to one, so
  * istft(S P) = istft(S) - istft(S H) up to float rounding, and one inverse transform suffices.
+ * @param into arrays as long as `samples` to write the signals into (reused between calls), else fresh ones.
  */
-export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31): HpssSignals {
+export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31, into?: HpssSignals): HpssSignals {
+  if (into !== undefined && (into.harmonic.length !== samples.length || into.percussive.length !== samples.length)) throw new RangeError('hpssSignals: `into` arrays must be as long as the samples');
   const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
   const { nFrames, nBins, nFft, hopLength } = spec;
   const wasm = fftPath.useWasm && harmK === 1 && percK === 1 ? wasmFftFor(fftOf(nFft)) : null;
@@ -126,7 +128,7 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
     // the loop below in wasm/fft.c (hpss_istft), operation for operation: the same bits
     const window = periodicHann(nFft);
     const wss = windowSumSquare(nFft, hopLength, nFrames);
-    return wasm.hpssIstft({ harm, perc, re: spec.re, im: spec.im, nFrames, hop: hopLength, window, wss, samples });
+    return wasm.hpssIstft({ harm, perc, re: spec.re, im: spec.im, nFrames, hop: hopLength, window, wss, samples }, into);
   }
   // the mask of the two frames being packed, computed on the way (no whole mask matrix)
   const pairMask = new Float32Array(2 * nBins);
@@ -147,8 +149,8 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
     windowA[j] = window[j]! / nFft;
     windowB[j] = -window[j]! / nFft;
   }
-  const harmonic = new Float32Array(n);
-  const percussive = new Float32Array(n);
+  const harmonic = into?.harmonic.fill(0) ?? new Float32Array(n);
+  const percussive = into?.percussive.fill(0) ?? new Float32Array(n);
   // Overlap-add streamed through one frame's span (it stays in L1): acc[j] is position t hop + j.
   // Once frame t is in, no later frame reaches its first hop positions, so they are final.
   const acc = new Float64Array(nFft);

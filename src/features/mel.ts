@@ -85,11 +85,12 @@ export function melFilterbank(sampleRateHz: number, nFft: number, nMels = 128, f
 
 /**
  * Applies `bank` to a frame-major power spectrogram (nFrames x nBins); returns frame-major
- * mel power (nFrames x nMels).
+ * mel power (nFrames x nMels), written into `into` (exactly nFrames x nMels long) when given.
  */
-export function applyMel(power: Float32Array, nFrames: number, bank: MelFilterbank): Float32Array {
+export function applyMel(power: Float32Array, nFrames: number, bank: MelFilterbank, into?: Float32Array): Float32Array {
   const { nMels, nBins, start, end, offset, weights } = bank;
-  const out = new Float32Array(nFrames * nMels);
+  if (into !== undefined && into.length !== nFrames * nMels) throw new RangeError('applyMel: `into` must hold nFrames x nMels values');
+  const out = into ?? new Float32Array(nFrames * nMels);
   let t = 0;
   // four frames at once: four independent sums, each in the same order as one at a time
   for (; t + 4 <= nFrames; t += 4) {

@@ -3,10 +3,14 @@ import { frameCount, padSignal } from './stft.js';
 /**
  * librosa 0.7 `feature.rms(y, frame_length, hop_length, center=True)`: root mean square of
  * time-domain frames after reflect padding of frameLength / 2 on each side (not from the spectrum).
+ * @param reflectPadded the samples already reflect-padded by frameLength / 2 each side (the
+ *   STFT's padded signal), to skip padding them again
  * @returns one value per frame (1 + floor(length / hop) frames)
  */
-export function rmsFrames(samples: Float32Array, frameLength = 2048, hopLength = 512): Float64Array {
-  const padded = padSignal(samples, frameLength >> 1, 'reflect');
+export function rmsFrames(samples: Float32Array, frameLength = 2048, hopLength = 512, reflectPadded?: Float32Array): Float64Array {
+  const pad = frameLength >> 1;
+  if (reflectPadded !== undefined && reflectPadded.length !== samples.length + 2 * pad) throw new RangeError('rmsFrames: the padded signal has the wrong length');
+  const padded = reflectPadded ?? padSignal(samples, pad, 'reflect');
   const nFrames = frameCount(samples.length, hopLength);
   const out = new Float64Array(nFrames);
   let t = 0;

@@ -56,11 +56,13 @@ export function frameCount(length: number, hopLength: number): number {
 
 /**
  * Pads `samples` by `pad` on each side with numpy 'reflect' (or 'edge') padding, as librosa's
- * `center=True` does before framing.
+ * `center=True` does before framing. Writes into `into` (at least n + 2 pad long; the result is a
+ * view of its start) instead of a new array when given.
  */
-export function padSignal(samples: Float32Array, pad: number, mode: 'reflect' | 'edge'): Float32Array {
+export function padSignal(samples: Float32Array, pad: number, mode: 'reflect' | 'edge', into?: Float32Array): Float32Array {
   const n = samples.length;
-  const out = new Float32Array(n + 2 * pad);
+  const out = into === undefined ? new Float32Array(n + 2 * pad) : into.subarray(0, n + 2 * pad);
+  if (out.length !== n + 2 * pad) throw new RangeError('padSignal: `into` is too short');
   out.set(samples, pad);
   for (let i = 0; i < pad; i++) {
     const left = -pad + i;
@@ -77,28 +79,55 @@ export function padSignal(samples: Float32Array, pad: number, mode: 'reflect' | 
 }
 
 /**
+ * Arrays that {@link stft} fills instead of allocating new ones, grown as needed and reused from
+ * call to call: the windows of one track then cost no allocation (and no garbage collection).
+ * What a call returns with a scratch is valid until the next call with the same scratch.
+ */
+export class StftScratch {
+  /** The reflect-padded signal of the last call (nFft / 2 each side). */
+  padded = new Float32Array(0);
+  private arrays = { re: new Float32Array(0), im: new Float32Array(0), magnitude: new Float32Array(0), power: new Float32Array(0) };
+
+  /** The four spectrogram arrays, `size` cells each (views of reused buffers). */
+  take(size: number): { re: Float32Array; im: Float32Array; magnitude: Float32Array; power: Float32Array } {
+    if (this.arrays.re.length < size) {
+      this.arrays = { re: new Float32Array(size), im: new Float32Array(size), magnitude: new Float32Array(size), power: new Float32Array(size) };
+    }
+    const { re, im, magnitude, power } = this.arrays;
+    return { re: re.subarray(0, size), im: im.subarray(0, size), magnitude: magnitude.subarray(0, size), power: power.subarray(0, size) };
+  }
+
+  /** A reused buffer of at least `length` samples for the padded signal. */
+  paddedBuffer(length: number): Float32Array {
+    if (this.padded.length < length) this.padded = new Float32Array(length);
+    return this.padded;
+  }
+}
+
+/**
  * librosa 0.7 `stft(y, n_fft, hop_length, window='hann', center=True, pad_mode='reflect')`,
  * with magnitude and power precomputed so that every feature shares one transform.
  * @param samples mono PCM in [-1, 1]
+ * @param scratch arrays to reuse (see {@link StftScratch}); fresh arrays without it.
  */
-export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT): Spectrogram {
+export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT, scratch?: StftScratch): Spectrogram {
   const { nFft, hopLength } = config;
   if (samples.length === 0) throw new RangeError('stft: empty signal');
-  const padded = padSignal(samples, nFft >> 1, 'reflect');
+  const pad = nFft >> 1;
+  const padded = padSignal(samples, pad, 'reflect', scratch?.paddedBuffer(samples.length + 2 * pad));
   const nFrames = frameCount(samples.length, hopLength);
   const nBins = (nFft >> 1) + 1;
+  const size = nFrames * nBins;
   const window = periodicHann(nFft);
   const wasm = fftPath.useWasm ? wasmFftFor(fftOf(nFft)) : null;
-  if (wasm !== null) return { ...wasm.stftFrames(padded, window, hopLength, nFrames), nFrames, nBins, nFft, hopLength };
+  if (wasm !== null) return { ...wasm.stftFrames(padded, window, hopLength, nFrames, scratch?.take(size)), nFrames, nBins, nFft, hopLength };
   const fft = complexFft(nFft);
   // Two frames per complex transform (a + i b): fft.js's complex transform costs less than two of
-  // its real transforms. (wasm/fft.c stft_frames is this loop, same bits.)
+  // its real transforms. (wasm/fft.c stft_frames is this loop, same bits.) Every cell is written.
   const [pair, out] = fft.buffers(2) as [ComplexArray, ComplexArray];
-  const size = nFrames * nBins;
-  const re = new Float32Array(size);
-  const im = new Float32Array(size);
-  const magnitude = new Float32Array(size);
-  const power = new Float32Array(size);
+  const { re, im, magnitude, power } = scratch?.take(size) ?? {
+    re: new Float32Array(size), im: new Float32Array(size), magnitude: new Float32Array(size), power: new Float32Array(size),
+  };
   const spec = { re, im, magnitude, power, nFrames, nBins, nFft, hopLength };
   for (let t = 0; t < nFrames; t += 2) {
     const a = t * hopLength;

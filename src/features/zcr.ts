@@ -5,6 +5,9 @@ import { frameCount, padSignal } from './stft.js';
  * `frameLength` after edge padding of frameLength / 2; |x| <= 1e-10 counts as zero (non-negative);
  * sign changes inside each frame divided by frameLength.
  */
+/** The prefix counts of the last call, reused (this module's own: never handed out). */
+let prefixScratch = new Int32Array(0);
+
 export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopLength = 512, threshold = 1e-10): Float64Array {
   const n = samples.length;
   const pad = frameLength >> 1;
@@ -12,7 +15,9 @@ export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopL
   // prefix[i + 1] counts the crossings up to padded sample i: a crossing at i when its sign differs
   // from sample i - 1's. The edge-padded signal is read in place: samples[0] repeated before,
   // samples[n - 1] after.
-  const prefix = new Int32Array(length + 1);
+  if (prefixScratch.length < length + 1) prefixScratch = new Int32Array(length + 1);
+  const prefix = prefixScratch;
+  prefix.fill(0, 0, Math.min(length + 1, pad + 2));
   if (n > 0) {
     // the left padding and samples[0] share one sign: no crossings up to index pad (prefix stays 0)
     let prev = samples[0]! < -threshold;

@@ -18,14 +18,24 @@ export interface WasmFft {
   transform(out: Float64Array, data: Float64Array): void;
   /**
    * The frame loop of stft.ts in wasm (fft.c stft_frames): nFrames frames of `padded` hop apart,
-   * times `window` (nFft = this size), as fresh float32 arrays (frame-major nFrames x nBins).
+   * times `window` (nFft = this size), as float32 arrays (frame-major nFrames x nBins): copied
+   * into `into` (nFrames x nBins cells each) when given, else fresh.
    */
-  stftFrames(padded: Float32Array, window: Float64Array, hop: number, nFrames: number): { re: Float32Array; im: Float32Array; magnitude: Float32Array; power: Float32Array };
+  stftFrames(padded: Float32Array, window: Float64Array, hop: number, nFrames: number, into?: SpectrumArrays): SpectrumArrays;
   /**
    * hpss.ts hpssSignals after the median filters, in wasm (fft.c hpss_istft): H and P frame-major
-   * (nFrames x nBins), `window` the periodic Hann window and `wss` its sum-square; fresh outputs.
+   * (nFrames x nBins), `window` the periodic Hann window and `wss` its sum-square; copied into
+   * `into` (as long as the samples) when given, else fresh.
    */
-  hpssIstft(args: HpssIstftArgs): { harmonic: Float32Array; percussive: Float32Array };
+  hpssIstft(args: HpssIstftArgs, into?: { harmonic: Float32Array; percussive: Float32Array }): { harmonic: Float32Array; percussive: Float32Array };
+}
+
+/** The four arrays of a spectrogram, frame-major. */
+export interface SpectrumArrays {
+  re: Float32Array;
+  im: Float32Array;
+  magnitude: Float32Array;
+  power: Float32Array;
 }
 
 /** The inputs of {@link WasmFft.hpssIstft}. */
@@ -86,7 +96,7 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
   new Float64Array(ex.memory.buffer, tableAt, twiddles.length).set(twiddles);
   new Int32Array(ex.memory.buffer, bitrevAt, internals._bitrev.length).set(internals._bitrev);
   const width = internals._width;
-  const stftFrames: WasmFft['stftFrames'] = (padded, window, hop, nFrames) => {
+  const stftFrames: WasmFft['stftFrames'] = (padded, window, hop, nFrames, into) => {
     const nBins = (size >> 1) + 1;
     const cells = nFrames * nBins;
     if (window.length !== size || nFrames < 1 || padded.length < (nFrames - 1) * hop + size) throw new RangeError('wasm STFT: signal shorter than its frames');
@@ -104,10 +114,16 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     new Float64Array(buf, windowAt, size).set(window);
     new Float32Array(buf, paddedAt, padded.length).set(padded);
     ex.stft_frames(paddedAt, windowAt, buffersAt, buffersAt + 8 * csize, tableAt, bitrevAt, width, size, hop, nFrames, reAt, imAt, magAt, powAt);
-    const copy = (at: number): Float32Array => new Float32Array(buf, at, cells).slice();
-    return { re: copy(reAt), im: copy(imAt), magnitude: copy(magAt), power: copy(powAt) };
+    const view = (at: number): Float32Array => new Float32Array(buf, at, cells);
+    if (into === undefined) return { re: view(reAt).slice(), im: view(imAt).slice(), magnitude: view(magAt).slice(), power: view(powAt).slice() };
+    if (into.re.length !== cells || into.im.length !== cells || into.magnitude.length !== cells || into.power.length !== cells) throw new RangeError('wasm STFT: output arrays of the wrong size');
+    into.re.set(view(reAt));
+    into.im.set(view(imAt));
+    into.magnitude.set(view(magAt));
+    into.power.set(view(powAt));
+    return into;
   };
-  const hpssIstft: WasmFft['hpssIstft'] = ({ harm, perc, re, im, nFrames, hop, window, wss, samples }) => {
+  const hpssIstft: WasmFft['hpssIstft'] = ({ harm, perc, re, im, nFrames, hop, window, wss, samples }, into) => {
     const nBins = (size >> 1) + 1;
     const cells = nFrames * nBins;
     const n = samples.length;
@@ -147,7 +163,13 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     new Float32Array(buf, samplesAt, n).set(samples);
     ex.hpss_istft(harmAt, percAt, reAt, imAt, nFrames, size, hop, windowAAt, windowBAt, wssAt, samplesAt, n,
       buffersAt, buffersAt + 8 * csize, tableAt, bitrevAt, width, accAt, maskAt, harmonicAt, percussiveAt);
-    return { harmonic: new Float32Array(buf, harmonicAt, n).slice(), percussive: new Float32Array(buf, percussiveAt, n).slice() };
+    const harmonic = new Float32Array(buf, harmonicAt, n);
+    const percussive = new Float32Array(buf, percussiveAt, n);
+    if (into === undefined) return { harmonic: harmonic.slice(), percussive: percussive.slice() };
+    if (into.harmonic.length !== n || into.percussive.length !== n) throw new RangeError('wasm HPSS: output arrays of the wrong size');
+    into.harmonic.set(harmonic);
+    into.percussive.set(percussive);
+    return into;
   };
   let views: Float64Array[] = [];
   const kernel: WasmFft = {
