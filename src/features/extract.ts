@@ -15,11 +15,12 @@ const N_MFCC = 20;
 
 /**
  * Arrays reused from one call to the next (the windows of a track are the same size): the
- * spectrogram, the padded signal, the HPSS signals and the mel power. Nothing that holds them
+ * spectrogram (its complex parts left in the wasm FFT's memory for the HPSS), the padded signal,
+ * the HPSS signals and the mel power. Nothing that holds them
  * leaves {@link extractFeatures}, so reuse is invisible to callers; it spares tens of megabytes of
  * allocation per window and the garbage collections that follow.
  */
-const scratch = { stft: new StftScratch(), harmonic: new Float32Array(0), percussive: new Float32Array(0), mel: new Float32Array(0) };
+const scratch = { stft: new StftScratch(true), harmonic: new Float32Array(0), percussive: new Float32Array(0), mel: new Float32Array(0) };
 
 function reused(name: 'harmonic' | 'percussive' | 'mel', length: number): Float32Array {
   if (scratch[name].length < length) scratch[name] = new Float32Array(length);

@@ -86,6 +86,14 @@ export function padSignal(samples: Float32Array, pad: number, mode: 'reflect' | 
 export class StftScratch {
   /** The reflect-padded signal of the last call (nFft / 2 each side). */
   padded = new Float32Array(0);
+
+  /**
+   * @param wasmComplex with the WebAssembly transform, leave `re` and `im` in its memory (views
+   *   that the next transform overwrites) rather than copying them out: for a caller that only
+   *   hands them on to the wasm HPSS (hpssSignals), which reads them in place.
+   */
+  constructor(readonly wasmComplex = false) {}
+
   private arrays = { re: new Float32Array(0), im: new Float32Array(0), magnitude: new Float32Array(0), power: new Float32Array(0) };
 
   /** The four spectrogram arrays, `size` cells each (views of reused buffers). */
@@ -120,7 +128,11 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT, s
   const size = nFrames * nBins;
   const window = periodicHann(nFft);
   const wasm = fftPath.useWasm ? wasmFftFor(fftOf(nFft)) : null;
-  if (wasm !== null) return { ...wasm.stftFrames(padded, window, hopLength, nFrames, scratch?.take(size)), nFrames, nBins, nFft, hopLength };
+  if (wasm !== null) {
+    const into = scratch?.take(size);
+    const target = into && scratch?.wasmComplex ? { magnitude: into.magnitude, power: into.power } : into;
+    return { ...wasm.stftFrames(padded, window, hopLength, nFrames, target), nFrames, nBins, nFft, hopLength };
+  }
   const fft = complexFft(nFft);
   // Two frames per complex transform (a + i b): fft.js's complex transform costs less than two of
   // its real transforms. (wasm/fft.c stft_frames is this loop, same bits.) Every cell is written.

@@ -19,15 +19,24 @@ export interface WasmFft {
   /**
    * The frame loop of stft.ts in wasm (fft.c stft_frames): nFrames frames of `padded` hop apart,
    * times `window` (nFft = this size), as float32 arrays (frame-major nFrames x nBins): copied
-   * into `into` (nFrames x nBins cells each) when given, else fresh.
+   * into `into` (nFrames x nBins cells each) when given, else fresh. When `into` has no `re` and
+   * `im`, those two are returned as views into the module's memory instead of copies: valid until
+   * the next call of this kernel (or a growth of its memory), and read in place by
+   * {@link hpssIstft}, which spares copying them out and back in.
    */
-  stftFrames(padded: Float32Array, window: Float64Array, hop: number, nFrames: number, into?: SpectrumArrays): SpectrumArrays;
+  stftFrames(padded: Float32Array, window: Float64Array, hop: number, nFrames: number, into?: SpectrumArrays | MagnitudePower): SpectrumArrays;
   /**
    * hpss.ts hpssSignals after the median filters, in wasm (fft.c hpss_istft): H and P frame-major
    * (nFrames x nBins), `window` the periodic Hann window and `wss` its sum-square; copied into
    * `into` (as long as the samples) when given, else fresh.
    */
   hpssIstft(args: HpssIstftArgs, into?: { harmonic: Float32Array; percussive: Float32Array }): { harmonic: Float32Array; percussive: Float32Array };
+}
+
+/** The magnitude and power arrays of a spectrogram, frame-major. */
+export interface MagnitudePower {
+  magnitude: Float32Array;
+  power: Float32Array;
 }
 
 /** The four arrays of a spectrogram, frame-major. */
@@ -116,11 +125,13 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     ex.stft_frames(paddedAt, windowAt, buffersAt, buffersAt + 8 * csize, tableAt, bitrevAt, width, size, hop, nFrames, reAt, imAt, magAt, powAt);
     const view = (at: number): Float32Array => new Float32Array(buf, at, cells);
     if (into === undefined) return { re: view(reAt).slice(), im: view(imAt).slice(), magnitude: view(magAt).slice(), power: view(powAt).slice() };
-    if (into.re.length !== cells || into.im.length !== cells || into.magnitude.length !== cells || into.power.length !== cells) throw new RangeError('wasm STFT: output arrays of the wrong size');
-    into.re.set(view(reAt));
-    into.im.set(view(imAt));
+    if (into.magnitude.length !== cells || into.power.length !== cells) throw new RangeError('wasm STFT: output arrays of the wrong size');
     into.magnitude.set(view(magAt));
     into.power.set(view(powAt));
+    if (!('re' in into)) return { ...into, re: view(reAt), im: view(imAt) };
+    if (into.re.length !== cells || into.im.length !== cells) throw new RangeError('wasm STFT: output arrays of the wrong size');
+    into.re.set(view(reAt));
+    into.im.set(view(imAt));
     return into;
   };
   const hpssIstft: WasmFft['hpssIstft'] = ({ harm, perc, re, im, nFrames, hop, window, wss, samples }, into) => {
@@ -129,7 +140,10 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     const n = samples.length;
     if (window.length !== size || harm.length < cells || perc.length < cells || re.length < cells || im.length < cells) throw new RangeError('wasm HPSS: arrays shorter than their shapes');
     const align = (x: number): number => (x + 15) & ~15;
-    let at = m.top;
+    // re and im straight from stftFrames are still in this memory: read in place, placed after
+    const resident = (a: Float32Array): boolean => a.buffer === ex.memory.buffer && a.byteOffset >= m.top;
+    const inPlace = resident(re) && resident(im);
+    let at = inPlace ? align(Math.max(re.byteOffset + 4 * cells, im.byteOffset + 4 * cells)) : m.top;
     const place = (bytes: number): number => {
       const here = at;
       at = align(at + bytes);
@@ -137,8 +151,8 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     };
     const harmAt = place(4 * cells);
     const percAt = place(4 * cells);
-    const reAt = place(4 * cells);
-    const imAt = place(4 * cells);
+    const reAt = inPlace ? re.byteOffset : place(4 * cells);
+    const imAt = inPlace ? im.byteOffset : place(4 * cells);
     const windowAAt = place(8 * size);
     const windowBAt = place(8 * size);
     const wssAt = place(8 * wss.length);
@@ -151,8 +165,10 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     const buf = ex.memory.buffer;
     new Float32Array(buf, harmAt, cells).set(harm.subarray(0, cells));
     new Float32Array(buf, percAt, cells).set(perc.subarray(0, cells));
-    new Float32Array(buf, reAt, cells).set(re.subarray(0, cells));
-    new Float32Array(buf, imAt, cells).set(im.subarray(0, cells));
+    if (!inPlace) {
+      new Float32Array(buf, reAt, cells).set(re.subarray(0, cells));
+      new Float32Array(buf, imAt, cells).set(im.subarray(0, cells));
+    }
     const wa = new Float64Array(buf, windowAAt, size);
     const wb = new Float64Array(buf, windowBAt, size);
     for (let j = 0; j < size; j++) {
