@@ -2,10 +2,9 @@ import type { SandboxedJob } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { decodeAudio } from '../src/audio/index.js';
 import { readTags } from '../src/audio/tags.js';
-import { hopForColumns, logMelSpectrogram } from '../src/features/index.js';
 import { contentHash } from '../src/jobs/hash.js';
 import { ClassifyJobData, ClassifyJobResult, Tags, type ClassifyProgress } from '../src/jobs/schemas.js';
-import { analyseSamples } from '../src/ml/analyse-track.js';
+import { analyseSamplesWithLogMel } from '../src/ml/analyse-track.js';
 import { spectrogramPng, SPECTROGRAM_WIDTH_PX } from '../src/render/index.js';
 import { badJob, genreModel, toJobError } from './child-runtime.js';
 
@@ -53,13 +52,14 @@ export default async function classify(job: SandboxedJob, _token?: string, signa
     await progress('analysing', 25);
     const model = await loading;
     lap('model');
-    const analysis = analyseSamples(audio.samples, audio.sampleRateHz, model);
+    // the windows' log-mels make the picture: no second transform of the whole track
+    const { analysis, logMel } = analyseSamplesWithLogMel(audio.samples, audio.sampleRateHz, model, SPECTROGRAM_WIDTH_PX);
     lap('analyse');
     await progress('rendering', 75);
     const tags = await tagging;
     lap('tags');
     const png = await spectrogramPng({
-      logMel: logMelSpectrogram(audio.samples, { sampleRateHz: audio.sampleRateHz, hopLength: hopForColumns(audio.samples.length, SPECTROGRAM_WIDTH_PX) }),
+      logMel,
       segments: analysis.segments.map((s) => ({ startS: s.startS, endS: s.endS, genre: s.genres[0]?.genre ?? '', probability: s.genres[0]?.probability ?? 0 })),
       title: tags.artist && tags.title ? `${tags.artist} - ${tags.title}` : (tags.title ?? fileName),
     });

@@ -35,8 +35,11 @@ function reused(name: 'harmonic' | 'percussive' | 'mel', length: number): Float3
  * One STFT is shared by every spectral feature; working arrays are reused between calls.
  * @param samples mono PCM, int16 / 32768 scale (do not peak-normalise)
  * @param sampleRateHz default 22 050 (the table's rate)
+ * @param onLogMel receives the clip's log-mel (frame-major nFrames x 128, dB re 1, floored 80 dB
+ *   below its maximum; hop 512) before its array is reused: e.g. for a picture of the track
+ *   without a second transform. Read it during the call only.
  */
-export function extractFeatures(samples: Float32Array, sampleRateHz = 22050): FeatureSet {
+export function extractFeatures(samples: Float32Array, sampleRateHz = 22050, onLogMel?: (logMel: Float32Array, nFrames: number, nMels: number) => void): FeatureSet {
   const { nFft, hopLength } = DEFAULT_STFT;
   const spec = stft(samples, DEFAULT_STFT, scratch.stft);
   const { nFrames, nBins } = spec;
@@ -54,6 +57,7 @@ export function extractFeatures(samples: Float32Array, sampleRateHz = 22050): Fe
   const perceptr = meanVar(percussive);
 
   const logMel = powerToDbInPlace(applyMel(spec.power, nFrames, melFilterbank(sampleRateHz, nFft, N_MELS), reused('mel', nFrames * N_MELS)), 1, 80);
+  onLogMel?.(logMel, nFrames, N_MELS);
   const tempo = estimateTempo(onsetStrength(logMel, nFrames, N_MELS, nFft, hopLength), sampleRateHz, hopLength);
   const mfcc = mfccFromLogMel(logMel, nFrames, N_MELS, N_MFCC);
   const m = (c: number) => meanVar(mfcc, c * nFrames, nFrames);

@@ -1,4 +1,4 @@
-import { extractFeatures, toFeatureRow } from '../features/index.js';
+import { DEFAULT_STFT, extractFeatures, hopForColumns, toFeatureRow, type LogMelSpectrogram } from '../features/index.js';
 import type { GenreModel } from './genre-model.js';
 import { combineWindows } from './genre-model.js';
 import { GENRES, type Genre } from './genres.js';
@@ -75,9 +75,45 @@ function median(values: readonly number[]): number {
  * at once, and the windows combined into the track's answer.
  */
 export function analyseSamples(samples: Float32Array, sampleRateHz: number, model: GenreModel): TrackAnalysis {
+  return analyse(samples, sampleRateHz, model);
+}
+
+/**
+ * {@link analyseSamples}, and the track's log-mel spectrogram for a picture about `columns` wide,
+ * gathered from the windows' own log-mels (every `hopForColumns / 512`-th frame, in dB relative
+ * to the track's maximum, 80 dB range): the picture costs no second transform. It matches
+ * `logMelSpectrogram(samples, { hopLength })` except for a frame or two at each window boundary,
+ * where the windows' frames are padded by reflection.
+ */
+export function analyseSamplesWithLogMel(samples: Float32Array, sampleRateHz: number, model: GenreModel, columns: number): { analysis: TrackAnalysis; logMel: LogMelSpectrogram } {
+  const hopLength = hopForColumns(samples.length, columns);
+  const step = Math.max(1, Math.round(hopLength / DEFAULT_STFT.hopLength));
+  const rows: Float32Array[] = [];
+  let nMels = 0;
+  let windowsLeft = planWindows(samples.length, sampleRateHz).length;
+  const analysis = analyse(samples, sampleRateHz, model, (logMel, nFrames, mels) => {
+    nMels = mels;
+    windowsLeft -= 1;
+    // a window's last frame sits where the next window's first one does
+    const frames = windowsLeft > 0 ? nFrames - 1 : nFrames;
+    for (let t = 0; t < frames; t += step) rows.push(logMel.slice(t * mels, (t + 1) * mels));
+  });
+  const data = new Float32Array(rows.length * nMels);
+  let maxDb = -Infinity;
+  for (const row of rows) for (const v of row) if (v > maxDb) maxDb = v;
+  const topDb = 80;
+  rows.forEach((row, t) => {
+    for (let m = 0; m < nMels; m++) data[t * nMels + m] = Math.max(-topDb, row[m]! - maxDb);
+  });
+  return { analysis, logMel: { data, nMels, nFrames: rows.length, sampleRateHz, hopLength } };
+}
+
+type LogMelSink = (logMel: Float32Array, nFrames: number, nMels: number) => void;
+
+function analyse(samples: Float32Array, sampleRateHz: number, model: GenreModel, onLogMel?: LogMelSink): TrackAnalysis {
   const windows = planWindows(samples.length, sampleRateHz);
   if (windows.length === 0) throw new RangeError('analyseSamples needs at least one sample');
-  const features = windows.map(({ start, end }) => extractFeatures(samples.subarray(start, end), sampleRateHz));
+  const features = windows.map(({ start, end }) => extractFeatures(samples.subarray(start, end), sampleRateHz, onLogMel));
   const predictions = model.predict(features.map(toFeatureRow));
   const segments = windows.map(({ start, end }, i): TrackSegment => ({
     startS: start / sampleRateHz,
