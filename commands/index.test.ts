@@ -18,7 +18,9 @@ describe('the command list', () => {
   });
 
   it('has the issue\'s commands, and only /settings is hidden from members without Manage Server', () => {
-    expect(COMMANDS.map((c) => c.data.name).sort()).toEqual(['Classify audio', 'classify', 'forget-me', 'library', 'profile', 'recommend', 'settings']);
+    expect(COMMANDS.map((c) => c.data.name).sort()).toEqual([
+      'Classify audio', 'classify', 'forget-me', 'library', 'nowplaying', 'pause', 'play', 'profile', 'queue', 'radio', 'recommend', 'resume', 'settings', 'skip', 'stop', 'volume',
+    ]);
     const restricted = COMMANDS.filter((c) => c.data.default_member_permissions != null).map((c) => c.data.name);
     expect(restricted).toEqual(['settings']);
     expect(COMMANDS.find((c) => c.data.name === 'settings')?.data.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));

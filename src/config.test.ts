@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       trainDebounceMs: 30_000,
       attachmentHosts: ['cdn.discordapp.com', 'media.discordapp.net'],
+      voiceIdleTimeoutMs: 300_000,
+      voiceEmptyTimeoutMs: 30_000,
     });
   });
 

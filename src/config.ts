@@ -43,6 +43,10 @@ export interface AppConfig {
   trainDebounceMs: number;
   /** Redis key prefix of the queues (QUEUE_PREFIX; default bullmq's `bull`): separates bots sharing one Redis, and tests. */
   queuePrefix?: string;
+  /** The voice player leaves after this long with nothing to play, in ms (VOICE_IDLE_TIMEOUT_S, default 300 s). */
+  voiceIdleTimeoutMs: number;
+  /** The voice player leaves after its channel has had no listener this long, in ms (VOICE_EMPTY_TIMEOUT_S, default 30 s). */
+  voiceEmptyTimeoutMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -112,6 +116,8 @@ const EnvSchema = z.object({
   ),
   JOB_LOCK_MS: optionalInt('JOB_LOCK_MS', 500, 3_600_000),
   TRAIN_DEBOUNCE_MS: intVar('TRAIN_DEBOUNCE_MS', 0, 86_400_000, 30_000),
+  VOICE_IDLE_TIMEOUT_S: intVar('VOICE_IDLE_TIMEOUT_S', 1, 86_400, 300),
+  VOICE_EMPTY_TIMEOUT_S: intVar('VOICE_EMPTY_TIMEOUT_S', 0, 86_400, 30),
   QUEUE_PREFIX: optionalText.refine((s) => s === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(s), 'QUEUE_PREFIX may hold only letters, digits, ".", "_" and "-" (at most 64)'),
 });
 
@@ -148,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd: string = pro
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h !== ''),
+    voiceIdleTimeoutMs: e.VOICE_IDLE_TIMEOUT_S * 1000,
+    voiceEmptyTimeoutMs: e.VOICE_EMPTY_TIMEOUT_S * 1000,
   };
   if (role === 'bot' && e.DISCORD_TOKEN) config.discordToken = e.DISCORD_TOKEN;
   if (e.DEV_GUILD_ID) config.devGuildId = e.DEV_GUILD_ID;

@@ -16,6 +16,9 @@ import { ImageFiles } from './bot/image-files.js';
 import { LibraryCache } from './bot/recommend-library.js';
 import { safeErrorSerializer } from './bot/log-safety.js';
 import { afterReady, installHandlers } from './bot/start.js';
+import { LoudnessCache } from './bot/voice/loudness.js';
+import { VoicePlayers } from './bot/voice/players.js';
+import { RadioFeed } from './bot/voice/radio-feed.js';
 import { ConfigError, configFromProcess, type AppConfig } from './config.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import { connectRedis } from './infra/redis.js';
@@ -43,12 +46,21 @@ async function shutDown(closers: readonly Closer[], logger: Logger): Promise<voi
  * without Message Content the bot still answers commands, menus and reactions; only auto-classify
  * and import need it, so it retries without and says so.
  */
-async function connectDiscord(shared: Omit<Deps, 'client'>, config: AppConfig, onClient: (client: Client) => void): Promise<void> {
+/** The voice players of `client` (one per server), listening to its voice states. */
+function voicePlayers(client: Client, shared: Omit<Deps, 'client' | 'voice'>, config: AppConfig): VoicePlayers {
+  const options = { idleTimeoutMs: config.voiceIdleTimeoutMs, emptyTimeoutMs: config.voiceEmptyTimeoutMs, readyTimeoutMs: 20_000, maxRejoins: 5, rejoinDelayMs: 1_000 };
+  const voice = new VoicePlayers({ client: client as Deps['client'], stores: shared.stores, logger: shared.logger, options, loudness: new LoudnessCache(), radio: new RadioFeed(shared.stores) });
+  voice.attach(client);
+  return voice;
+}
+
+async function connectDiscord(shared: Omit<Deps, 'client' | 'voice'>, config: AppConfig, onClient: (client: Client, voice: VoicePlayers) => void): Promise<void> {
   for (const messageContent of [true, false]) {
     const client = createClient(shared.logger, { messageContent, ...(config.discordApiUrl !== undefined && { apiUrl: config.discordApiUrl }) });
-    onClient(client);
+    const voice = voicePlayers(client, shared, config);
+    onClient(client, voice);
     // Handlers run only once the client is ready.
-    const deps: Deps = { ...shared, client: client as Deps['client'], settings: { ...shared.settings, messageContent } };
+    const deps: Deps = { ...shared, client: client as Deps['client'], settings: { ...shared.settings, messageContent }, voice };
     installHandlers(deps, COMMANDS);
     try {
       const ready = await loginAndWait(client, config.discordToken ?? '');
@@ -71,9 +83,10 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
   const workers = await startWorkersBesideBot(config, logger, redis.connection);
   closers.push(['workers', () => workers.close()]);
   let client: Client | undefined;
-  closers.unshift(['discord', async () => client?.destroy()]);
+  let voice: VoicePlayers | undefined;
+  closers.unshift(['voice', async () => voice?.closeAll()], ['discord', async () => client?.destroy()]);
   closers.push(['queues', () => queues.close()], ['stores', () => stores.close()], ['redis', () => redis.stop()]);
-  const shared: Omit<Deps, 'client'> = {
+  const shared: Omit<Deps, 'client' | 'voice'> = {
     // discord.js errors carry request URLs, and interaction webhook URLs carry tokens.
     logger: logger.child({}, { serializers: { err: safeErrorSerializer } }),
     settings: { maxUploadBytes: config.maxUploadBytes, attachmentHosts: config.attachmentHosts, modelVersion: modelVersion(), messageContent: true },
@@ -85,7 +98,7 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
     download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
     recs: { libraries: new LibraryCache(stores.tracks, logger) },
   };
-  await connectDiscord(shared, config, (created) => (client = created));
+  await connectDiscord(shared, config, (created, players) => ([client, voice] = [created, players]));
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { Logger } from 'pino';
 
 /**
- * The bot's discord.js client: guilds, messages and reactions, with the partials that let
+ * The bot's discord.js client: guilds, messages, reactions and voice states, with the partials that let
  * reactions on messages from before a restart arrive. `messageContent` adds the privileged
  * Message Content intent (attachments of members' messages, for auto-classify and import).
  * `apiUrl` points REST at another Discord (the tests' fake).
@@ -12,6 +12,8 @@ export function createClient(logger: Logger, options: { apiUrl?: string; message
   const client = new Client({
     intents: [
       GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions,
+      // Who is in which voice channel: joining the caller's channel, listeners, leaving an empty one.
+      GatewayIntentBits.GuildVoiceStates,
       ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
     ],
     partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],

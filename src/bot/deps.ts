@@ -2,6 +2,7 @@ import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { BotJobs, BotStores, DownloadPort } from './ports.js';
 import type { LibraryCache } from './recommend-library.js';
+import type { VoicePlayers } from './voice/players.js';
 
 /** The settings the Discord side reads (a slice of the app configuration). */
 export interface BotSettings {
@@ -28,4 +29,6 @@ export interface Deps {
   download: DownloadPort;
   /** What recommendations need beyond the stores: each server's library, kept in memory. */
   recs: { libraries: LibraryCache };
+  /** One voice player per server. */
+  voice: VoicePlayers;
 }

@@ -28,4 +28,13 @@ export class SettingsRepository {
       return { ...current, autoClassifyChannelIds: enabled ? [...others, channelId] : others };
     });
   }
+
+  /** Sets the DJ role, or clears it with undefined (then everyone controls playback). */
+  setDjRole(guildId: string, roleId: string | undefined): Promise<GuildSettings> {
+    return this.update(guildId, (current) => {
+      const next = { ...current, djRoleId: roleId };
+      if (roleId === undefined) delete next.djRoleId;
+      return next;
+    });
+  }
 }

@@ -62,6 +62,8 @@ export type GenreLabel = z.infer<typeof GenreLabel>;
 export const GuildSettings = z.object({
   /** Channels whose audio attachments are classified on arrival. */
   autoClassifyChannelIds: z.array(Snowflake).default([]),
+  /** The DJ role: when set, only its holders (and Manage Server) skip directly, stop, set the volume and edit the queue. */
+  djRoleId: Snowflake.optional(),
 });
 export type GuildSettings = z.infer<typeof GuildSettings>;
 

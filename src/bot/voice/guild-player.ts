@@ -1,0 +1,333 @@
+import { open } from 'node:fs/promises';
+import { AudioPlayerStatus, createAudioPlayer, NoSubscriberBehavior, type AudioResource } from '@discordjs/voice';
+import type { Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { RadioSeed } from '../../recs/radio.js';
+import type { BotStores } from '../ports.js';
+import { playbackFeedback } from './listen-feedback.js';
+import type { LoudnessCache } from './loudness.js';
+import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-playing.js';
+import type { RadioFeed } from './radio-feed.js';
+import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
+import { TrackQueue, type QueuedTrack } from './track-queue.js';
+import { openTrackStream, streamPlan, type TrackStream } from './track-stream.js';
+import { VoiceLink, type VoiceLinkOptions } from './voice-link.js';
+
+/** Timing and tools of the players (from `src/config.ts`). */
+export interface VoiceOptions extends VoiceLinkOptions {
+  /** Leave after this long with nothing playing, in ms. */
+  idleTimeoutMs: number;
+  /** Leave after the channel has been empty (bots aside) this long, in ms. */
+  emptyTimeoutMs: number;
+  /** The ffmpeg executable of the volume path; default "ffmpeg". */
+  ffmpegPath?: string;
+}
+
+/** What every server's player shares. */
+export interface PlayerEnv {
+  client: Client<true>;
+  stores: Pick<BotStores, 'tracks' | 'audio' | 'feedback' | 'trackMessages'>;
+  logger: Logger;
+  options: VoiceOptions;
+  loudness: LoudnessCache;
+  radio: RadioFeed;
+}
+
+/** The track playing now and what its end needs to know. */
+interface Playing {
+  track: QueuedTrack;
+  /** Unique per play (skip votes are per play). */
+  key: string;
+  stream: TrackStream;
+  /** Where the stream started in the track, in seconds (non-zero after a volume change). */
+  offsetS: number;
+  messageId?: string;
+  skippedBy: string[];
+}
+
+/** What /nowplaying shows. */
+export interface PlayerStatus {
+  track?: QueuedTrack;
+  elapsedS: number;
+  paused: boolean;
+  volumePercent: number;
+  radio: boolean;
+  upNext: readonly QueuedTrack[];
+  channelId?: string;
+}
+
+/** Bytes read for the Ogg comment header (our copies carry no pictures). */
+const HEAD_BYTES = 64 * 1024;
+/** Tracks that cannot be played in a row before the player stops trying. */
+const MAX_FAILED_STARTS = 5;
+
+/**
+ * One server's player: the queue, the voice link, the now-playing messages and the radio. It
+ * advances when a track ends (asking the radio when the queue is empty and the radio is on),
+ * records full listens and skips as feedback, and leaves when idle or alone.
+ */
+export class GuildPlayer {
+  readonly queue = new TrackQueue();
+  private readonly votes = new SkipVotes();
+  private readonly audio = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
+  private readonly link: VoiceLink;
+  private readonly messages: NowPlayingMessages;
+  private readonly log: Logger;
+  private playing: Playing | undefined;
+  private advancing = false;
+  private closed = false;
+  private plays = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private emptyTimer: NodeJS.Timeout | undefined;
+  /** The text channel of the now-playing messages (where the last command came from). */
+  textChannelId: string;
+  volumePercent = 100;
+  /** Set while the radio is on: what it was seeded with. */
+  radio: { seed?: RadioSeed } | undefined;
+
+  constructor(
+    readonly guildId: string,
+    textChannelId: string,
+    private readonly env: PlayerEnv,
+    private readonly onClosed: (player: GuildPlayer) => void,
+  ) {
+    this.textChannelId = textChannelId;
+    this.log = env.logger.child({ guildId, component: 'voice' });
+    this.messages = new NowPlayingMessages(env.client, guildId, env.stores.trackMessages, this.log);
+    this.link = new VoiceLink(() => env.client.guilds.cache.get(guildId), this.audio, this.log, env.options, (reason) => void this.leave(`👋 I left the voice channel: ${reason}.`));
+    this.audio.on('stateChange', (before, after) => {
+      if (after.status === AudioPlayerStatus.Idle && before.status !== AudioPlayerStatus.Idle) void this.onTrackEnd(before.resource as AudioResource<string>);
+    });
+    this.audio.on('error', (error) => this.log.warn({ err: error, trackId: this.playing?.track.trackId }, 'playback error'));
+  }
+
+  /** The voice channel the player is in. */
+  get channelId(): string | undefined {
+    return this.link.channelId;
+  }
+
+  /** Joins (or moves to) `voiceChannelId`. */
+  async connect(voiceChannelId: string): Promise<void> {
+    await this.link.connect(voiceChannelId);
+  }
+
+  /** Members in the player's voice channel, bots excluded. */
+  listeners(): string[] {
+    const channel = this.link.channelId ? this.env.client.guilds.cache.get(this.guildId)?.channels.cache.get(this.link.channelId) : undefined;
+    if (!channel?.isVoiceBased()) return [];
+    return [...channel.members.values()].filter((m) => !m.user.bot).map((m) => m.id);
+  }
+
+  /** Adds tracks and starts playing when nothing plays; returns the first one's 1-based queue position (0: playing now). */
+  async enqueue(tracks: QueuedTrack[]): Promise<number> {
+    const position = this.queue.add(...tracks);
+    if (this.playing || this.advancing) return position;
+    await this.advance();
+    return 0;
+  }
+
+  /** Turns the radio on (with an optional seed) and starts it when nothing plays. */
+  async startRadio(seed?: RadioSeed): Promise<void> {
+    this.radio = seed ? { seed } : {};
+    if (!this.playing && !this.advancing) await this.advance();
+  }
+
+  /** Skips the current track on behalf of `by` (each counts as a weak dislike); false when nothing plays. */
+  skip(by: readonly string[]): boolean {
+    if (!this.playing) return false;
+    this.playing.skippedBy = [...by];
+    this.audio.stop(true);
+    return true;
+  }
+
+  /** A member's vote to skip; skips when the majority of the channel voted. */
+  voteSkip(userId: string): SkipVoteResult | undefined {
+    if (!this.playing) return undefined;
+    const result = this.votes.vote(this.playing.key, userId, this.listeners());
+    if (result.passed) this.skip(result.voters);
+    return result;
+  }
+
+  /** Pauses; false when nothing plays or it was paused. */
+  pause(): boolean {
+    const done = this.playing !== undefined && this.audio.pause();
+    if (done) void this.refreshMessage();
+    return done;
+  }
+
+  /** Resumes; false when nothing was paused. */
+  resume(): boolean {
+    const done = this.playing !== undefined && this.audio.unpause();
+    if (done) void this.refreshMessage();
+    return done;
+  }
+
+  /** Sets the volume (0-200 %); the current track continues at the new volume from where it was. */
+  async setVolume(percent: number): Promise<void> {
+    this.volumePercent = percent;
+    const p = this.playing;
+    if (!p) return;
+    const atS = p.offsetS + p.stream.resource.playbackDuration / 1000;
+    const wasPaused = this.audio.state.status === AudioPlayerStatus.Paused;
+    const next = await this.openStream(p.track, atS);
+    if (this.playing !== p || !next) return void next?.close();
+    const old = p.stream;
+    Object.assign(p, { stream: next, offsetS: atS });
+    this.audio.play(next.resource);
+    old.close();
+    if (wasPaused) this.audio.pause();
+    await this.refreshMessage();
+  }
+
+  /** What plays now and what comes next. */
+  status(): PlayerStatus {
+    const p = this.playing;
+    return {
+      ...(p && { track: p.track }),
+      elapsedS: p ? p.offsetS + p.stream.resource.playbackDuration / 1000 : 0,
+      paused: this.audio.state.status === AudioPlayerStatus.Paused,
+      volumePercent: this.volumePercent,
+      radio: this.radio !== undefined,
+      upNext: this.queue.pending,
+      ...(this.link.channelId !== undefined && { channelId: this.link.channelId }),
+    };
+  }
+
+  /** The channel emptied (true) or someone is back (false): leave after the grace period. */
+  channelEmpty(empty: boolean): void {
+    clearTimeout(this.emptyTimer);
+    this.emptyTimer = empty ? setTimeout(() => void this.leave('👋 Everyone left, so I left the voice channel too.'), this.env.options.emptyTimeoutMs) : undefined;
+  }
+
+  /** Stops, forgets the queue, leaves the channel and tells the text channel `notice` (when given). */
+  async leave(notice?: string): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.emptyTimer);
+    const p = this.playing;
+    this.playing = undefined;
+    this.queue.reset();
+    this.radio = undefined;
+    this.audio.stop(true);
+    p?.stream.close();
+    if (p) await this.messages.update(p.track, this.nowPlayingState(), true);
+    this.link.close();
+    this.onClosed(this);
+    if (notice) await this.say(notice);
+    this.log.info('left the voice channel');
+  }
+
+  private async onTrackEnd(resource: AudioResource<string>): Promise<void> {
+    const p = this.playing;
+    if (!p || p.stream.resource !== resource || this.closed) return;
+    this.playing = undefined;
+    p.stream.close();
+    await this.recordFeedback(p, p.offsetS + resource.playbackDuration / 1000).catch((error: unknown) => this.log.error({ err: error }, 'listen feedback not recorded'));
+    await this.messages.update(p.track, this.nowPlayingState(), true);
+    await this.advance();
+  }
+
+  private async recordFeedback(p: Playing, playedS: number): Promise<void> {
+    if (p.messageId === undefined) return;
+    const events = playbackFeedback({
+      guildId: this.guildId, trackId: p.track.trackId, messageId: p.messageId, durationS: p.track.durationS, playedS,
+      skippedBy: p.skippedBy, listeners: this.listeners(), at: new Date(),
+    });
+    for (const event of events) {
+      // An explicit 👍/👎 on the message is never overwritten by an implicit signal.
+      const existing = await this.env.stores.feedback.get(this.guildId, event.userId, p.messageId);
+      if (existing?.source === 'reaction') continue;
+      await this.env.stores.feedback.set(event);
+    }
+    if (events.length > 0) this.log.debug({ trackId: p.track.trackId, source: events[0]?.source, members: events.length }, 'playback feedback recorded');
+  }
+
+  /** Plays the next queued track, or the radio's pick; schedules leaving when there is none. */
+  private async advance(): Promise<void> {
+    if (this.advancing || this.closed) return;
+    this.advancing = true;
+    try {
+      for (let failed = 0; failed < MAX_FAILED_STARTS && !this.closed; failed++) {
+        const next = this.queue.advance() ?? (await this.radioPick());
+        if (!next) return this.scheduleIdleLeave();
+        if (await this.start(next)) return;
+      }
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  private async radioPick(): Promise<QueuedTrack | undefined> {
+    if (!this.radio) return undefined;
+    const pick = await this.env.radio.next(this.guildId, this.listeners(), this.queue.history, this.radio.seed);
+    if (!pick) {
+      await this.say('📻 The radio has nothing to play: this server\'s library is empty. Add tracks with `/classify`.');
+      return undefined;
+    }
+    this.queue.add(pick);
+    return this.queue.advance();
+  }
+
+  private async start(track: QueuedTrack): Promise<boolean> {
+    const stream = await this.openStream(track, 0);
+    if (!stream) {
+      await this.say(`⚠️ I have no stored audio of ${trackLabel(track)} (the server's audio storage was full when it was added), so I skipped it.`);
+      return false;
+    }
+    clearTimeout(this.idleTimer);
+    const p: Playing = { track, key: `${track.trackId}#${++this.plays}`, stream, offsetS: 0, skippedBy: [] };
+    this.playing = p;
+    this.audio.play(stream.resource);
+    this.log.info({ trackId: track.trackId, radio: track.requestedBy === undefined }, 'track started');
+    const messageId = await this.messages.post(this.textChannelId, track, this.nowPlayingState());
+    if (messageId !== undefined) p.messageId = messageId;
+    return true;
+  }
+
+  /** Opens the stored copy at `atS` with the loudness gain and volume applied; undefined when there is no copy. */
+  private async openStream(track: QueuedTrack, atS: number): Promise<TrackStream | undefined> {
+    const path = this.env.stores.audio.path(this.guildId, track.trackId);
+    const head = await readHead(path);
+    if (!head) return undefined;
+    const loudness = await this.env.loudness.gainFor(track.trackId, path, head);
+    const plan = streamPlan(this.volumePercent, loudness.gainDb, atS);
+    this.log.debug({ trackId: track.trackId, plan, loudness }, 'stream plan');
+    return openTrackStream(path, plan, track.trackId, (error) => this.log.warn({ err: error, trackId: track.trackId }, 'track stream failed'), this.env.options.ffmpegPath);
+  }
+
+  private scheduleIdleLeave(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.leave('💤 Nothing to play for a while, so I left the voice channel.'), this.env.options.idleTimeoutMs);
+  }
+
+  private nowPlayingState(): NowPlayingState {
+    return { paused: this.audio.state.status === AudioPlayerStatus.Paused, volumePercent: this.volumePercent, radio: this.radio !== undefined, upNext: this.queue.length };
+  }
+
+  private async refreshMessage(): Promise<void> {
+    if (this.playing) await this.messages.update(this.playing.track, this.nowPlayingState());
+  }
+
+  private async say(text: string): Promise<void> {
+    try {
+      const channel = await this.env.client.channels.fetch(this.textChannelId);
+      if (channel?.isSendable()) await channel.send({ content: text, allowedMentions: { parse: [] } });
+    } catch (error) {
+      this.log.debug({ err: error }, 'notice not sent');
+    }
+  }
+}
+
+/** The first bytes of a file, or undefined when it does not exist or is empty. */
+async function readHead(path: string): Promise<Uint8Array | undefined> {
+  const file = await open(path, 'r').catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
+    return bytesRead > 0 ? buffer.subarray(0, bytesRead) : undefined;
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,135 @@
+import { runTool } from '../../audio/run-tool.js';
+
+/**
+ * Loudness normalisation between tracks: every track is played at {@link TARGET_LUFS}. The gain
+ * comes from the copy itself when it carries one (an `R128_TRACK_GAIN` comment, RFC 7845), else
+ * from measuring the copy once (EBU R128 integrated loudness with ffmpeg's `ebur128`), cached.
+ */
+
+/** Integrated loudness every track is brought to, in LUFS (EBU R128 / ITU-R BS.1770). */
+export const TARGET_LUFS = -16;
+/** The most a quiet track is raised, in dB. */
+export const MAX_BOOST_DB = 12;
+/** Peak ceiling in dBTP that a boost may not push a track past. */
+export const PEAK_CEILING_DBTP = -1;
+/** Below this absolute gain (dB) a track is played as stored (no re-encoding). */
+export const GAIN_TOLERANCE_DB = 1;
+
+/** What is known of a copy's loudness. */
+export interface Loudness {
+  /** Gain to reach {@link TARGET_LUFS}, in dB (already limited by boost and peak). */
+  gainDb: number;
+  /** Where it came from. */
+  source: 'tag' | 'measured' | 'unknown';
+}
+
+/** Reads the Ogg pages of `bytes` and returns the first `count` packets (a packet may span pages). */
+export function oggPackets(bytes: Uint8Array, count: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let pending: Uint8Array[] = [];
+  let at = 0;
+  while (out.length < count && at + 27 <= bytes.length) {
+    if (bytes[at] !== 0x4f || bytes[at + 1] !== 0x67 || bytes[at + 2] !== 0x67 || bytes[at + 3] !== 0x53) break;
+    const segments = bytes[at + 26] as number;
+    let body = at + 27 + segments;
+    for (let s = 0; s < segments && out.length < count; s++) {
+      const lace = bytes[at + 27 + s] as number;
+      pending.push(bytes.subarray(body, body + lace));
+      body += lace;
+      if (lace < 255) {
+        out.push(Buffer.concat(pending));
+        pending = [];
+      }
+    }
+    at = body;
+  }
+  return out;
+}
+
+/**
+ * The `R128_TRACK_GAIN` of an Ogg/Opus file's comment header in dB (a Q7.8 integer / 256: the
+ * gain that brings the track to -23 LUFS), or undefined when absent or unreadable.
+ */
+export function r128TrackGainDb(ogg: Uint8Array): number | undefined {
+  const tags = oggPackets(ogg, 2)[1];
+  if (!tags || Buffer.from(tags.subarray(0, 8)).toString('latin1') !== 'OpusTags') return undefined;
+  const view = Buffer.from(tags);
+  let at = 8;
+  if (at + 4 > view.length) return undefined;
+  at += 4 + view.readUInt32LE(at);
+  if (at + 4 > view.length) return undefined;
+  const n = view.readUInt32LE(at);
+  at += 4;
+  for (let i = 0; i < n && at + 4 <= view.length; i++) {
+    const len = view.readUInt32LE(at);
+    const comment = view.subarray(at + 4, at + 4 + len).toString('utf8');
+    at += 4 + len;
+    const m = /^R128_TRACK_GAIN=(-?\d{1,5})$/i.exec(comment);
+    if (m) return Number(m[1]) / 256;
+  }
+  return undefined;
+}
+
+/** Gain in dB that takes `integratedLufs` to the target, limited by {@link MAX_BOOST_DB} and the peak ceiling. */
+export function gainToTarget(integratedLufs: number, truePeakDbtp?: number): number {
+  let gain = TARGET_LUFS - integratedLufs;
+  gain = Math.min(gain, MAX_BOOST_DB);
+  if (truePeakDbtp !== undefined && gain > 0) gain = Math.min(gain, Math.max(0, PEAK_CEILING_DBTP - truePeakDbtp));
+  return gain;
+}
+
+/** Parses the summary ffmpeg's `ebur128=peak=true` prints: integrated loudness (LUFS) and true peak (dBFS). */
+export function parseEbur128Summary(stderr: string): { integratedLufs: number; truePeakDbtp?: number } | undefined {
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const i = /I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary);
+  if (!i?.[1] || i[1] === '-inf') return undefined;
+  const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary.slice(summary.indexOf('True peak')));
+  const truePeakDbtp = peak?.[1] && peak[1] !== '-inf' ? Number(peak[1]) : undefined;
+  return { integratedLufs: Number(i[1]), ...(truePeakDbtp !== undefined && { truePeakDbtp }) };
+}
+
+/**
+ * Measures a stored Ogg/Opus copy at `path` with ffmpeg (the one file, the ogg demuxer only,
+ * within `timeoutMs`).
+ */
+export async function measureLoudness(path: string, options: { ffmpegPath?: string; timeoutMs?: number } = {}): Promise<{ integratedLufs: number; truePeakDbtp?: number } | undefined> {
+  const args = [
+    '-nostdin', '-hide_banner', '-nostats', '-v', 'info',
+    '-protocol_whitelist', 'file', '-f', 'ogg', '-i', path,
+    '-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-',
+  ];
+  const result = await runTool(options.ffmpegPath ?? 'ffmpeg', args, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000), onStdout: () => true });
+  if (result.exitCode !== 0) return undefined;
+  return parseEbur128Summary(result.stderr);
+}
+
+/** Loudness of each track, measured once per process (a few hundred entries at most). */
+export class LoudnessCache {
+  private readonly known = new Map<string, Loudness>();
+
+  constructor(
+    private readonly measure: (path: string) => Promise<{ integratedLufs: number; truePeakDbtp?: number } | undefined> = (path) => measureLoudness(path),
+    private readonly maxEntries = 1000,
+  ) {}
+
+  /**
+   * The gain for the copy `trackId` stored at `path` whose first bytes are `head` (enough for
+   * the comment header: 64 KiB is plenty for our copies, which carry no pictures).
+   */
+  async gainFor(trackId: string, path: string, head: Uint8Array): Promise<Loudness> {
+    const cached = this.known.get(trackId);
+    if (cached) return cached;
+    let loudness: Loudness;
+    const tagged = r128TrackGainDb(head);
+    if (tagged !== undefined) {
+      // The tag's gain reaches -23 LUFS; ours is TARGET_LUFS.
+      loudness = { gainDb: gainToTarget(-23 - tagged), source: 'tag' };
+    } else {
+      const measured = await this.measure(path);
+      loudness = measured ? { gainDb: gainToTarget(measured.integratedLufs, measured.truePeakDbtp), source: 'measured' } : { gainDb: 0, source: 'unknown' };
+    }
+    if (this.known.size >= this.maxEntries) this.known.delete(this.known.keys().next().value as string);
+    this.known.set(trackId, loudness);
+    return loudness;
+  }
+}
