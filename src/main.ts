@@ -49,7 +49,7 @@ async function shutDown(closers: readonly Closer[], logger: Logger): Promise<voi
 /** The voice players of `client` (one per server), listening to its voice states. */
 function voicePlayers(client: Client, shared: Omit<Deps, 'client' | 'voice'>, config: AppConfig): VoicePlayers {
   const options = { idleTimeoutMs: config.voiceIdleTimeoutMs, emptyTimeoutMs: config.voiceEmptyTimeoutMs, readyTimeoutMs: 20_000, maxRejoins: 5, rejoinDelayMs: 1_000 };
-  const voice = new VoicePlayers({ client: client as Deps['client'], stores: shared.stores, logger: shared.logger, options, loudness: new LoudnessCache(), radio: new RadioFeed(shared.stores) });
+  const voice = new VoicePlayers({ client: client as Deps['client'], stores: shared.stores, logger: shared.logger, options, loudness: new LoudnessCache(), radio: new RadioFeed(shared.stores, shared.recs.libraries) });
   voice.attach(client);
   return voice;
 }
