@@ -155,7 +155,7 @@ describe('the bot against the fake Discord', () => {
     expect(await libraryCount(world.fake, where)).toBe(4);
     const off = await command(world.fake, at(world.fake, 0, 'alice'), 'settings', ['auto-classify'], { channel: where.channelId, enabled: false });
     expect(off.content).toMatch(/no longer/);
-    expect((await command(world.fake, at(world.fake, 0, 'alice'), 'settings', ['show'])).content).toBe('⚙️ Auto-classify channels: none');
+    expect((await command(world.fake, at(world.fake, 0, 'alice'), 'settings', ['show'])).content).toBe('⚙️ Auto-classify channels: none\n🎧 DJ role: none (everyone controls playback)');
   });
 
   it('imports every audio attachment of a channel\'s history for an admin only, once per file', async () => {

@@ -82,7 +82,7 @@ describe('the voice player', () => {
     }
   }, 120_000);
 
-  it('plays the radio when the queue runs out, and leaves an emptied channel', async () => {
+  it('plays the radio when the queue runs out, recovers from a voice drop and a gateway resume, and leaves an emptied channel', async () => {
     const fake = world.fake;
     const g = fake.defaults.guilds[0];
     const { alice, carol } = fake.defaults.users;
@@ -91,8 +91,18 @@ describe('the voice player', () => {
     expect(text(await command(fake, at(fake, 0, 'carol'), 'radio', undefined, { seed: 'genre:jazz' }))).toMatch(/Radio on seeded with jazz/);
     await bot.waitForLog('track started', 15_000, (l) => l.radio === true, mark);
     await voice.waitFor(() => voice.packets(g.id).length >= before + 25, 15_000, 'radio audio');
+    // The voice server drops the connection for good (4006): the player rejoins, the radio goes on.
+    const sessions = voice.sessionsOf(g.id).length;
+    await voice.dropConnection(g.id, { resumable: false });
+    const afterDrop = voice.packets(g.id).length;
+    await voice.waitFor(() => voice.sessionsOf(g.id).length > sessions && voice.packets(g.id).length >= afterDrop + 50, 20_000, 'audio on a new voice session');
+    // The gateway drops: discord.js resumes, and the player keeps playing with its queue.
+    fake.dropGatewayConnections();
+    const afterResume = voice.packets(g.id).length;
+    await voice.waitFor(() => voice.packets(g.id).length >= afterResume + 50, 20_000, 'audio after the gateway resumed');
+    expect(text(await command(fake, at(fake, 0, 'carol'), 'nowplaying'))).toMatch(/radio/);
     fake.setVoiceState(g.id, carol, null);
     fake.setVoiceState(g.id, alice, null);
     await bot.waitForLog('left the voice channel', 10_000, () => true, mark);
-  }, 60_000);
+  }, 90_000);
 });

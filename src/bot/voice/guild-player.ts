@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { AudioPlayerStatus, createAudioPlayer, NoSubscriberBehavior, type AudioResource } from '@discordjs/voice';
 import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
@@ -10,7 +9,7 @@ import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-play
 import type { RadioFeed } from './radio-feed.js';
 import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
 import { TrackQueue, type QueuedTrack } from './track-queue.js';
-import { openTrackStream, streamPlan, type TrackStream } from './track-stream.js';
+import { openStoredTrack, type TrackStream } from './track-stream.js';
 import { VoiceLink, type VoiceLinkOptions } from './voice-link.js';
 
 /** Timing and tools of the players (from `src/config.ts`). */
@@ -56,8 +55,6 @@ export interface PlayerStatus {
   channelId?: string;
 }
 
-/** Bytes read for the Ogg comment header (our copies carry no pictures). */
-const HEAD_BYTES = 64 * 1024;
 /** Tracks that cannot be played in a row before the player stops trying. */
 const MAX_FAILED_STARTS = 5;
 
@@ -96,7 +93,8 @@ export class GuildPlayer {
     this.messages = new NowPlayingMessages(env.client, guildId, env.stores.trackMessages, this.log);
     this.link = new VoiceLink(() => env.client.guilds.cache.get(guildId), this.audio, this.log, env.options, (reason) => void this.leave(`👋 I left the voice channel: ${reason}.`));
     this.audio.on('stateChange', (before, after) => {
-      if (after.status === AudioPlayerStatus.Idle && before.status !== AudioPlayerStatus.Idle) void this.onTrackEnd(before.resource as AudioResource<string>);
+      if (after.status !== AudioPlayerStatus.Idle || before.status === AudioPlayerStatus.Idle) return;
+      this.onTrackEnd(before.resource as AudioResource<string>).catch((error: unknown) => this.log.error({ err: error }, 'advancing to the next track failed'));
     });
     this.audio.on('error', (error) => this.log.warn({ err: error, trackId: this.playing?.track.trackId }, 'playback error'));
   }
@@ -287,13 +285,13 @@ export class GuildPlayer {
 
   /** Opens the stored copy at `atS` with the loudness gain and volume applied; undefined when there is no copy. */
   private async openStream(track: QueuedTrack, atS: number): Promise<TrackStream | undefined> {
-    const path = this.env.stores.audio.path(this.guildId, track.trackId);
-    const head = await readHead(path);
-    if (!head) return undefined;
-    const loudness = await this.env.loudness.gainFor(track.trackId, path, head);
-    const plan = streamPlan(this.volumePercent, loudness.gainDb, atS);
-    this.log.debug({ trackId: track.trackId, plan, loudness }, 'stream plan');
-    return openTrackStream(path, plan, track.trackId, (error) => this.log.warn({ err: error, trackId: track.trackId }, 'track stream failed'), this.env.options.ffmpegPath);
+    const opened = await openStoredTrack({
+      path: this.env.stores.audio.path(this.guildId, track.trackId), trackId: track.trackId, volumePercent: this.volumePercent, atS,
+      loudness: this.env.loudness, onError: (error) => this.log.warn({ err: error, trackId: track.trackId }, 'track stream failed'),
+      ...(this.env.options.ffmpegPath !== undefined && { ffmpegPath: this.env.options.ffmpegPath }),
+    });
+    if (opened) this.log.debug({ trackId: track.trackId, plan: opened.plan, loudness: opened.loudness }, 'stream plan');
+    return opened?.stream;
   }
 
   private scheduleIdleLeave(): void {
@@ -316,18 +314,5 @@ export class GuildPlayer {
     } catch (error) {
       this.log.debug({ err: error }, 'notice not sent');
     }
-  }
-}
-
-/** The first bytes of a file, or undefined when it does not exist or is empty. */
-async function readHead(path: string): Promise<Uint8Array | undefined> {
-  const file = await open(path, 'r').catch(() => undefined);
-  if (!file) return undefined;
-  try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
-    return bytesRead > 0 ? buffer.subarray(0, bytesRead) : undefined;
-  } finally {
-    await file.close();
   }
 }

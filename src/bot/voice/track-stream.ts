@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createAudioResource, StreamType, type AudioResource } from '@discordjs/voice';
-import { GAIN_TOLERANCE_DB } from './loudness.js';
+import { GAIN_TOLERANCE_DB, type Loudness, type LoudnessCache } from './loudness.js';
 
 /** How a stored copy is played: as stored, or re-encoded by ffmpeg with a volume factor. */
 export type StreamPlan = { mode: 'passthrough' } | { mode: 'ffmpeg'; volume: number; startS: number };
@@ -72,4 +73,46 @@ export function openTrackStream(path: string, plan: StreamPlan, trackId: string,
   }
   const resource = createAudioResource(input, { inputType: StreamType.OggOpus, metadata: trackId });
   return { resource, close };
+}
+
+/** Bytes read for the Ogg comment header (our copies carry no pictures). */
+const HEAD_BYTES = 64 * 1024;
+
+/** The first bytes of a file, or undefined when it does not exist or is empty. */
+async function readHead(path: string): Promise<Uint8Array | undefined> {
+  const file = await open(path, 'r').catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
+    return bytesRead > 0 ? buffer.subarray(0, bytesRead) : undefined;
+  } finally {
+    await file.close();
+  }
+}
+
+/** What {@link openStoredTrack} needs. */
+export interface StoredTrackRequest {
+  /** The copy's path (AudioCopyStore.path). */
+  path: string;
+  trackId: string;
+  /** 0-200. */
+  volumePercent: number;
+  /** Where to start, in seconds. */
+  atS: number;
+  loudness: LoudnessCache;
+  onError: (error: Error) => void;
+  ffmpegPath?: string;
+}
+
+/**
+ * Opens a stored copy with its loudness gain and the volume applied (see {@link streamPlan});
+ * undefined when the server has no copy of the track.
+ */
+export async function openStoredTrack(req: StoredTrackRequest): Promise<{ stream: TrackStream; plan: StreamPlan; loudness: Loudness } | undefined> {
+  const head = await readHead(req.path);
+  if (!head) return undefined;
+  const loudness = await req.loudness.gainFor(req.trackId, req.path, head);
+  const plan = streamPlan(req.volumePercent, loudness.gainDb, req.atS);
+  return { stream: openTrackStream(req.path, plan, req.trackId, req.onError, req.ffmpegPath), plan, loudness };
 }
