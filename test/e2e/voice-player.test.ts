@@ -101,6 +101,11 @@ describe('the voice player', () => {
     const afterResume = voice.packets(g.id).length;
     await voice.waitFor(() => voice.packets(g.id).length >= afterResume + 50, 20_000, 'audio after the gateway resumed');
     expect(text(await command(fake, at(fake, 0, 'carol'), 'nowplaying'))).toMatch(/radio/);
+    // A DJ turns it down: ffmpeg re-encodes from where the track was, and the audio goes on.
+    expect(text(await command(fake, at(fake, 0, 'alice'), 'volume', undefined, { percent: 60 }))).toMatch(/Volume 60%/);
+    const afterVolume = voice.packets(g.id).length;
+    await voice.waitFor(() => voice.packets(g.id).length >= afterVolume + 50, 20_000, 'audio at 60 %');
+    await bot.waitForLog('stream plan', 10_000, (l) => (l.plan as { mode?: string } | undefined)?.mode === 'ffmpeg', mark);
     fake.setVoiceState(g.id, carol, null);
     fake.setVoiceState(g.id, alice, null);
     await bot.waitForLog('left the voice channel', 10_000, () => true, mark);

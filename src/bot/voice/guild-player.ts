@@ -55,6 +55,8 @@ export interface PlayerStatus {
   channelId?: string;
 }
 
+/** How long a track waits for its audio copy while the copy job runs, in ms. */
+const COPY_WAIT_MS = 120_000;
 /** Tracks that cannot be played in a row before the player stops trying. */
 const MAX_FAILED_STARTS = 5;
 
@@ -268,6 +270,7 @@ export class GuildPlayer {
   }
 
   private async start(track: QueuedTrack): Promise<boolean> {
+    await this.copyReady(track.trackId);
     const stream = await this.openStream(track, 0);
     if (!stream) {
       await this.say(`⚠️ I have no stored audio of ${trackLabel(track)} (the server's audio storage was full when it was added), so I skipped it.`);
@@ -285,13 +288,25 @@ export class GuildPlayer {
 
   /** Opens the stored copy at `atS` with the loudness gain and volume applied; undefined when there is no copy. */
   private async openStream(track: QueuedTrack, atS: number): Promise<TrackStream | undefined> {
+    const info = await this.env.stores.audio.info(this.guildId, track.trackId).catch((error: unknown) => void this.log.warn({ err: error }, 'audio copy description unreadable'));
     const opened = await openStoredTrack({
+      ...(info && { described: info.loudness }),
       path: this.env.stores.audio.path(this.guildId, track.trackId), trackId: track.trackId, volumePercent: this.volumePercent, atS,
       loudness: this.env.loudness, onError: (error) => this.log.warn({ err: error, trackId: track.trackId }, 'track stream failed'),
       ...(this.env.options.ffmpegPath !== undefined && { ffmpegPath: this.env.options.ffmpegPath }),
     });
     if (opened) this.log.debug({ trackId: track.trackId, plan: opened.plan, loudness: opened.loudness }, 'stream plan');
     return opened?.stream;
+  }
+
+  /** A track just added (`/play file:`) has its copy made by a job: waits while the copy is expected. */
+  private async copyReady(trackId: string): Promise<void> {
+    const deadline = Date.now() + COPY_WAIT_MS;
+    while (Date.now() < deadline && !this.closed && (await this.env.stores.audio.size(this.guildId, trackId)) === 0) {
+      const expected = (await this.env.stores.audio.wanted()).some((w) => w.guildId === this.guildId && w.hash === trackId);
+      if (!expected) return;
+      await new Promise((wake) => setTimeout(wake, 250));
+    }
   }
 
   private scheduleIdleLeave(): void {

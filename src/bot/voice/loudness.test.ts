@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOpusCopy } from '../../audio/encode.js';
 import { REAL_FLAC, ffmpegMake, scratchDir } from '../../audio/test-media.js';
-import { GAIN_TOLERANCE_DB, LoudnessCache, MAX_BOOST_DB, TARGET_LUFS, gainToTarget, measureLoudness, parseEbur128Summary, r128TrackGainDb } from './loudness.js';
+import { GAIN_TOLERANCE_DB, LoudnessCache, MAX_BOOST_DB, TARGET_LUFS, describedGain, gainToTarget, measureLoudness, parseEbur128Summary, r128TrackGainDb } from './loudness.js';
 import { ffmpegArgs, openTrackStream, streamPlan } from './track-stream.js';
 
 let dir: string;
@@ -62,6 +62,20 @@ describe('loudness normalisation', () => {
     const cache = new LoudnessCache(() => Promise.resolve((measured++, undefined)));
     // -5 dB reaches -23 LUFS, so the track is at -18 LUFS: +2 dB to the target (-16).
     expect(await cache.gainFor('t', tagged, bytes)).toEqual({ gainDb: 2, source: 'tag' });
+    expect(measured).toBe(0);
+  });
+
+  it('trusts the description of a copy normalised when encoded, without opening it', async () => {
+    // Normalised to the target: nothing left to do, so the stored packets are played as they are.
+    expect(describedGain({ integratedLufs: -22.1, samplePeakDbfs: -9, targetLufs: -16, gainDb: 6.1 })).toEqual({ gainDb: 0, source: 'description' });
+    // Held back by its peak when encoded: a boost would clip, so none.
+    expect(describedGain({ integratedLufs: -24, samplePeakDbfs: -3, targetLufs: -16, gainDb: 2 }).gainDb).toBe(0);
+    // Encoded for another target: the rest of the way.
+    expect(describedGain({ integratedLufs: -10, samplePeakDbfs: -0.5, targetLufs: -14, gainDb: -4 }).gainDb).toBe(-2);
+    expect(describedGain({ integratedLufs: -70, samplePeakDbfs: null, targetLufs: -16, gainDb: 0 }).gainDb).toBe(0);
+    let measured = 0;
+    const cache = new LoudnessCache(() => Promise.resolve((measured++, undefined)));
+    expect((await cache.gainFor('t', loud, new Uint8Array(), { integratedLufs: -16, samplePeakDbfs: -2, targetLufs: -16, gainDb: 0 })).source).toBe('description');
     expect(measured).toBe(0);
   });
 

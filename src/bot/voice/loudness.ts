@@ -1,9 +1,12 @@
 import { runTool } from '../../audio/run-tool.js';
+import type { CopyLoudness } from '../../jobs/schemas.js';
 
 /**
- * Loudness normalisation between tracks: every track is played at {@link TARGET_LUFS}. The gain
- * comes from the copy itself when it carries one (an `R128_TRACK_GAIN` comment, RFC 7845), else
- * from measuring the copy once (EBU R128 integrated loudness with ffmpeg's `ebur128`), cached.
+ * Loudness normalisation between tracks: every track is played at {@link TARGET_LUFS}. Copies made
+ * by the copy job are normalised when encoded and described beside the file (AudioCopyInfo's
+ * loudness): their remaining gain is known without opening them (usually under 1 dB: played as
+ * stored). For older copies the gain comes from an `R128_TRACK_GAIN` comment (RFC 7845) when
+ * there is one, else from measuring the copy once (ffmpeg's `ebur128`), cached.
  */
 
 /** Integrated loudness every track is brought to, in LUFS (EBU R128 / ITU-R BS.1770). */
@@ -20,7 +23,7 @@ export interface Loudness {
   /** Gain to reach {@link TARGET_LUFS}, in dB (already limited by boost and peak). */
   gainDb: number;
   /** Where it came from. */
-  source: 'tag' | 'measured' | 'unknown';
+  source: 'description' | 'tag' | 'measured' | 'unknown';
 }
 
 /** Reads the Ogg pages of `bytes` and returns the first `count` packets (a packet may span pages). */
@@ -103,6 +106,17 @@ export async function measureLoudness(path: string, options: { ffmpegPath?: stri
   return parseEbur128Summary(result.stderr);
 }
 
+/**
+ * The gain still needed by a copy normalised at encode time: its loudness is the upload's plus
+ * the gain baked in, and so is its peak (a sample peak: the true-peak check is approximate).
+ */
+export function describedGain(d: CopyLoudness): Loudness {
+  const peak = d.samplePeakDbfs === null ? undefined : d.samplePeakDbfs + d.gainDb;
+  // Silence (-70 LUFS) would ask for the largest boost: leave it as it is.
+  const gainDb = d.integratedLufs <= -70 ? 0 : gainToTarget(d.integratedLufs + d.gainDb, peak);
+  return { gainDb, source: 'description' };
+}
+
 /** Loudness of each track, measured once per process (a few hundred entries at most). */
 export class LoudnessCache {
   private readonly known = new Map<string, Loudness>();
@@ -116,7 +130,8 @@ export class LoudnessCache {
    * The gain for the copy `trackId` stored at `path` whose first bytes are `head` (enough for
    * the comment header: 64 KiB is plenty for our copies, which carry no pictures).
    */
-  async gainFor(trackId: string, path: string, head: Uint8Array): Promise<Loudness> {
+  async gainFor(trackId: string, path: string, head: Uint8Array, described?: CopyLoudness): Promise<Loudness> {
+    if (described) return describedGain(described);
     const cached = this.known.get(trackId);
     if (cached) return cached;
     let loudness: Loudness;

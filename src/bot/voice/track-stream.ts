@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createAudioResource, StreamType, type AudioResource } from '@discordjs/voice';
+import type { CopyLoudness } from '../../jobs/schemas.js';
 import { GAIN_TOLERANCE_DB, type Loudness, type LoudnessCache } from './loudness.js';
 
 /** How a stored copy is played: as stored, or re-encoded by ffmpeg with a volume factor. */
@@ -101,6 +102,8 @@ export interface StoredTrackRequest {
   /** Where to start, in seconds. */
   atS: number;
   loudness: LoudnessCache;
+  /** The copy's loudness description (AudioCopyStore.info), when it has one. */
+  described?: CopyLoudness;
   onError: (error: Error) => void;
   ffmpegPath?: string;
 }
@@ -112,7 +115,7 @@ export interface StoredTrackRequest {
 export async function openStoredTrack(req: StoredTrackRequest): Promise<{ stream: TrackStream; plan: StreamPlan; loudness: Loudness } | undefined> {
   const head = await readHead(req.path);
   if (!head) return undefined;
-  const loudness = await req.loudness.gainFor(req.trackId, req.path, head);
+  const loudness = await req.loudness.gainFor(req.trackId, req.path, head, req.described);
   const plan = streamPlan(req.volumePercent, loudness.gainDb, req.atS);
   return { stream: openTrackStream(req.path, plan, req.trackId, req.onError, req.ffmpegPath), plan, loudness };
 }
