@@ -7,8 +7,8 @@ import { badJob, toJobError } from './child-runtime.js';
 
 /** Bit rate of the compact Ogg/Opus copy the bot keeps for playback. */
 export const COPY_BITRATE_KBPS = 64;
-/** Niceness of this child process and its ffmpeg (which inherits it): copies yield the CPU to classifications. */
-export const COPY_NICENESS = 10;
+/** Niceness of this child process and its ffmpeg (which inherits it): the lowest priority, so copies yield the CPU to classifications (and a second worker's). */
+export const COPY_NICENESS = 19;
 
 try {
   setPriority(COPY_NICENESS);
