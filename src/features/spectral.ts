@@ -39,10 +39,17 @@ export function spectralShape(magnitude: Float32Array, nFrames: number, nBins: n
     }
     centroidHz[t] = centroid;
     bandwidthHz[t] = Math.sqrt(spread / total);
+    // the first bin whose cumulative sum reaches the threshold (capped at the last bin), found by
+    // bisection: the sums of non-negative magnitudes never decrease
     const threshold = rollPercent * total;
-    let k = 0;
-    while (k < nBins - 1 && cumulative[k]! < threshold) k++;
-    rolloffHz[t] = k * binHz;
+    let lo = 0;
+    let hi = nBins - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < threshold) lo = mid + 1;
+      else hi = mid;
+    }
+    rolloffHz[t] = lo * binHz;
   }
   return { centroidHz, bandwidthHz, rolloffHz };
 }
