@@ -1,4 +1,5 @@
-import { complexFft, type ComplexArray } from './fft-cache.js';
+import { complexFft, fftOf, fftPath, type ComplexArray } from './fft-cache.js';
+import { wasmFftFor } from './wasm/fft-wasm.js';
 import { periodicHann } from './stft.js';
 
 /**
@@ -81,8 +82,11 @@ export function meanTempogram(onset: Float64Array, winLength: number): Float64Ar
   }
   let size = 4;
   while (size < 2 * winLength) size *= 2;
-  const fft = complexFft(size);
   const window = periodicHann(winLength);
+  // the loop below in wasm/fft.c (tempogram_mean), operation for operation: the same bits
+  const wasm = fftPath.useWasm && n > 0 ? wasmFftFor(fftOf(size)) : null;
+  if (wasm !== null) return wasm.tempogramMean(padded, n, winLength, window);
+  const fft = complexFft(size);
   // Two frames per complex transform (a + i b), twice: fft.js's complex transform of two frames
   // costs less than two of its real transforms.
   const [pair, spectrum, powers, acf] = fft.buffers(4) as [ComplexArray, ComplexArray, ComplexArray, ComplexArray];

@@ -31,6 +31,12 @@ export interface WasmFft {
    * `into` (as long as the samples) when given, else fresh.
    */
   hpssIstft(args: HpssIstftArgs, into?: { harmonic: Float32Array; percussive: Float32Array }): { harmonic: Float32Array; percussive: Float32Array };
+  /**
+   * tempo.ts meanTempogram after its padding, in wasm (fft.c tempogram_mean): `padded` holds the
+   * n + 2 (winLength >> 1) padded onset values, `window` the Hann window of winLength; this
+   * size must be at least 2 winLength. A fresh array of winLength means.
+   */
+  tempogramMean(padded: Float64Array, n: number, winLength: number, window: Float64Array): Float64Array;
 }
 
 /** The magnitude and power arrays of a spectrogram, frame-major. */
@@ -63,6 +69,7 @@ export interface HpssIstftArgs {
 interface Exports extends KernelExports {
   fft_transform: (out: number, data: number, twiddles: number, bitrev: number, csize: number, width: number) => void;
   hpss_istft: (...args: number[]) => void;
+  tempogram_mean: (...args: number[]) => void;
   stft_frames: (padded: number, window: number, pair: number, out: number, twiddles: number, bitrev: number, width: number,
     nFft: number, hop: number, nFrames: number, re: number, im: number, magnitude: number, power: number) => void;
 }
@@ -187,10 +194,25 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     into.percussive.set(percussive);
     return into;
   };
+  const tempogramMean: WasmFft['tempogramMean'] = (padded, n, winLength, window) => {
+    if (window.length !== winLength || 2 * winLength > size || padded.length < n + 2 * (winLength >> 1) || n < 1) throw new RangeError('wasm tempogram: arrays shorter than their shapes');
+    const align = (x: number): number => (x + 15) & ~15;
+    const paddedAt = m.top;
+    const windowAt = align(paddedAt + 8 * padded.length);
+    const sumAt = align(windowAt + 8 * winLength);
+    ensureMemory(ex.memory, sumAt + 8 * winLength);
+    const buf = ex.memory.buffer;
+    new Float64Array(buf, paddedAt, padded.length).set(padded);
+    new Float64Array(buf, windowAt, winLength).set(window);
+    const scratch = (i: number): number => buffersAt + i * 8 * csize;
+    ex.tempogram_mean(paddedAt, n, winLength, windowAt, scratch(0), scratch(1), scratch(2), scratch(3), tableAt, bitrevAt, width, size, sumAt);
+    return new Float64Array(buf, sumAt, winLength).slice();
+  };
   let views: Float64Array[] = [];
   const kernel: WasmFft = {
     stftFrames,
     hpssIstft,
+    tempogramMean,
     buffers(count: number): Float64Array[] {
       if (count > MAX_BUFFERS) throw new RangeError(`wasm FFT: at most ${MAX_BUFFERS} buffers`);
       if (views.length === 0 || views[0]!.buffer !== ex.memory.buffer) {

@@ -187,3 +187,48 @@ void hpss_istft(const float *restrict harm, const float *restrict perc, const fl
     }
   }
 }
+
+/* tempo.ts accumulateNormalised: adds acf[2 lag + part] / max |acf| for lags below winLength. */
+static inline void accumulate_normalised(const double *restrict acf, int part, int winLength, double *restrict sum) {
+  double max = 0;
+  for (int lag = 0; lag < winLength; lag++) {
+    double v = __builtin_fabs(acf[2 * lag + part]);
+    if (v > max) max = v;
+  }
+  if (max < FLOAT32_TINY) return;
+  for (int lag = 0; lag < winLength; lag++) sum[lag] += acf[2 * lag + part] / max;
+}
+
+/*
+ * tempo.ts meanTempogram after the padding, operation for operation: per pair of frames the
+ * windowed excerpts packed as a + i b, the forward transform, both power spectra, the transform
+ * of those (autocorrelations, A's real, B's imaginary), each added to `sum` divided by its
+ * maximum; then the mean over the n frames. pair, spectrum, powers and acf are four complex
+ * scratch arrays of `size` points.
+ */
+__attribute__((export_name("tempogram_mean")))
+void tempogram_mean(const double *restrict padded, int n, int winLength, const double *restrict window, double *restrict pair,
+                    double *restrict spectrum, double *restrict powers, double *restrict acf, const cx *restrict twiddles,
+                    const int32_t *restrict bitrev, int width, int size, double *restrict sum) {
+  for (int j = 0; j < 2 * size; j++) pair[j] = 0;
+  for (int lag = 0; lag < winLength; lag++) sum[lag] = 0;
+  for (int t = 0; t < n; t += 2) {
+    int hasB = t + 1 < n;
+    for (int j = 0; j < winLength; j++) {
+      pair[2 * j] = padded[t + j] * window[j];
+      pair[2 * j + 1] = hasB ? padded[t + 1 + j] * window[j] : 0;
+    }
+    fft_transform(spectrum, pair, twiddles, bitrev, 2 * size, width);
+    for (int k = 0; k < size; k++) {
+      int m = (size - k) & (size - 1);
+      double zr = spectrum[2 * k], zi = spectrum[2 * k + 1], wr = spectrum[2 * m], wi = spectrum[2 * m + 1];
+      double ar = 0.5 * (zr + wr), ai = 0.5 * (zi - wi), br = 0.5 * (zi + wi), bi = 0.5 * (wr - zr);
+      powers[2 * k] = ar * ar + ai * ai;
+      powers[2 * k + 1] = br * br + bi * bi;
+    }
+    fft_transform(acf, powers, twiddles, bitrev, 2 * size, width);
+    accumulate_normalised(acf, 0, winLength, sum);
+    if (hasB) accumulate_normalised(acf, 1, winLength, sum);
+  }
+  for (int lag = 0; lag < winLength; lag++) sum[lag] /= n;
+}

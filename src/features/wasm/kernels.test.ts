@@ -9,7 +9,9 @@ import { fftOf, fftPath } from '../fft-cache.js';
 import { extractFeatures } from '../extract.js';
 import { harmonicMask, hpssMedianPath, hpssSignals } from '../hpss.js';
 import { medianFilterRows, medianScratch } from '../median.js';
+import { applyMel, melFilterbank, powerToDbInPlace } from '../mel.js';
 import { stft } from '../stft.js';
+import { meanTempogram, onsetStrength } from '../tempo.js';
 import { readWav16 } from '../test-support.js';
 import { buildWasm, KERNELS } from './build.js';
 import { wasmFftFor } from './fft-wasm.js';
@@ -175,6 +177,26 @@ describe('WebAssembly FFT (fft.js ported to fft.c)', () => {
         expect(Buffer.compare(Buffer.from(viaWasm[key].buffer), Buffer.from(viaJs[key].buffer)), `${key}, ${n} samples`).toBe(0);
       }
       expect([viaWasm.nFrames, viaWasm.nBins]).toEqual([viaJs.nFrames, viaJs.nBins]);
+    }
+  });
+
+  it('the mean tempogram (wasm loop) gives the same bits as the JS loop, on real onsets and odd lengths', () => {
+    const samples = readWav16(join(PARITY_DIR, 'disco.00002.wav')).samples;
+    const spec = stft(samples);
+    const logMel = powerToDbInPlace(applyMel(spec.power, spec.nFrames, melFilterbank(22050, 2048, 128)), 1, 80);
+    const onset = onsetStrength(logMel, spec.nFrames, 128);
+    for (const [n, winLength] of [[onset.length, 344], [onset.length - 1, 344], [101, 40], [1, 8]] as const) {
+      const envelope = onset.subarray(0, n);
+      const viaWasm = meanTempogram(envelope, winLength);
+      fftPath.useWasm = false;
+      let viaJs: Float64Array;
+      try {
+        viaJs = meanTempogram(envelope, winLength);
+      } finally {
+        fftPath.useWasm = true;
+      }
+      expect(viaWasm.some((v) => v !== 0), `${n} frames`).toBe(n > 1);
+      expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${n} frames, window ${winLength}`).toBe(0);
     }
   });
 
