@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { TopLevelSpec } from 'vega-lite';
 import { isMain, writeResult } from './results.js';
 import { mulberry32 } from '../src/ml/rng.js';
@@ -10,6 +11,7 @@ import { fitEase } from '../src/recs/cf.js';
 import { Library, type RecFeedback, type RecTrack } from '../src/recs/library.js';
 import { FlatIndex } from '../src/recs/vector-index.js';
 import { recommendForMember, type RecRequest } from '../src/recs/recommend.js';
+import { fitServerModel, type ServerModel } from '../src/recs/server-model.js';
 import { cosineSimilarity } from '../src/recs/similarity.js';
 import { renderVegaLitePng } from '../src/render/index.js';
 
@@ -21,11 +23,13 @@ export interface LearningConfig {
   perRound: number;
   /** Probability that a reaction is the opposite of the member's hidden taste. */
   flipRate: number;
+  /** Whether members' liked genres lean toward the server's popular genres (see simulatedMembers). */
+  sharedTaste: boolean;
   /** Extra options of every `recommendForMember` call (blend weights, MMR λ, ...). */
   recOptions?: Partial<Pick<RecRequest, 'weights' | 'mmrLambda' | 'poolSize' | 'preference'>>;
 }
 
-const DEFAULTS: LearningConfig = { seed: 42, members: 30, rounds: 10, perRound: 10, flipRate: 0.12 };
+const DEFAULTS: LearningConfig = { seed: 42, members: 30, rounds: 10, perRound: 10, flipRate: 0.12, sharedTaste: false };
 const METHODS = ['random', 'cosine of MFCC means (seeds)', 'ours', 'ours + fine-tuning'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -37,6 +41,10 @@ export interface LearningResult {
   likeRate: Record<Method, number[]>;
   /** Like-rate of the final round relative to the seeds' cosine method. */
   finalRatioVsCosine: Record<Method, number>;
+  /** Like-rate of "ours + fine-tuning" minus "ours": mean over rounds 2 on, and in the final round. */
+  fineTuningGain: { meanRounds2On: number; finalRound: number };
+  /** Wall ms of each fitServerModel call (one per round, on all the feedback so far). */
+  serverModelFitMs: number[];
   /**
    * Recall@10 of the FlatIndex projected pre-scan (24 of the embedding's dims, 50 of 900 re-ranked: max(rerank 20, 5k))
    * against the exact scan, each of the real embeddings as a query: how well the pre-scan suits
@@ -75,6 +83,32 @@ export interface Item {
 }
 
 type Picker = (member: Member, feedback: readonly RecFeedback[], rand: () => number) => string[];
+
+/**
+ * `count` members, each liking 2-3 of GTZAN's ten genres, drawn from `rand`: uniformly, or with
+ * `sharedTaste` without replacement with probability proportional to the server's genre
+ * popularity (a Dirichlet(1) draw, i.e. normalised exponentials): a community leans to some styles.
+ */
+export function simulatedMembers(count: number, rand: () => number, sharedTaste = false): Member[] {
+  if (!sharedTaste) {
+    return Array.from({ length: count }, (_, i) => ({
+      id: `m${i}`,
+      liked: new Set(shuffled(GENRES.map((_, g) => g), rand).slice(0, 2 + Math.floor(rand() * 2))),
+    }));
+  }
+  const popularity = GENRES.map(() => -Math.log(1 - rand()));
+  return Array.from({ length: count }, (_, i) => {
+    const liked = new Set<number>();
+    const size = 2 + Math.floor(rand() * 2);
+    while (liked.size < size) {
+      const free = popularity.map((p, g) => (liked.has(g) ? 0 : p));
+      let u = rand() * free.reduce((a, b) => a + b, 0);
+      const g = free.findIndex((p) => (u -= p) < 0);
+      liked.add(g < 0 ? free.findLastIndex((p) => p > 0) : g);
+    }
+    return { id: `m${i}`, liked };
+  });
+}
 
 /** Picks `n` unrated tracks at random. */
 function randomPicks(items: readonly Item[], rated: ReadonlySet<string>, n: number, rand: () => number): string[] {
@@ -150,37 +184,39 @@ function simulate(items: readonly Item[], members: readonly Member[], cfg: Learn
   return rates;
 }
 
-/** `count` members, each liking 2-3 of GTZAN's ten genres, drawn from `rand`. */
-export function simulatedMembers(count: number, rand: () => number): Member[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `m${i}`,
-    liked: new Set(shuffled(GENRES.map((_, g) => g), rand).slice(0, 2 + Math.floor(rand() * 2))),
-  }));
-}
-
 /**
  * The learning benchmark: a server of simulated members with hidden tastes (2-3 liked genres of
  * GTZAN's ten) reacting, with noise, to rounds of recommendations; like-rate per round for
- * random picks, the seeds' cosine of MFCC means, ours, and ours with per-member fine-tuning.
+ * random picks, the seeds' cosine of MFCC means, ours, and ours with the server model fine-tuned between rounds.
  * Deterministic for a given seed.
  */
 export async function benchLearning(overrides: Partial<LearningConfig> = {}): Promise<LearningResult> {
   const cfg = { ...DEFAULTS, ...overrides };
   const { items, modelVersion } = await loadItems();
-  const members = simulatedMembers(cfg.members, seeded(cfg.seed));
+  const members = simulatedMembers(cfg.members, seeded(cfg.seed), cfg.sharedTaste);
   const library = Library.of(
     items.map((it) => it.track),
     items[0]?.track.embedding.length ?? 0,
     GENRES,
   );
+  // Between rounds, what the debounced `train` job does: refit EASE and, with fine-tuning, the
+  // server model (fitServerModel, exactly as the worker calls it).
+  const fitMs: number[] = [];
   const ours = (fineTune: boolean): number[] => {
     let cf = fitEase([]);
+    let serverModel: ServerModel | undefined;
     return simulate(
       items,
       members,
       cfg,
-      (m, feedback) => recommendForMember({ ...cfg.recOptions, library, feedback, cf, k: cfg.perRound, fineTune }, m.id).map((r) => r.trackId),
-      (feedback) => (cf = fitEase(feedback)),
+      (m, feedback) => recommendForMember({ ...cfg.recOptions, library, feedback, cf, serverModel, k: cfg.perRound }, m.id).map((r) => r.trackId),
+      (feedback) => {
+        cf = fitEase(feedback);
+        if (!fineTune) return;
+        const t0 = performance.now();
+        serverModel = fitServerModel({ library, feedback, corrections: [], seed: cfg.seed });
+        fitMs.push(performance.now() - t0);
+      },
     );
   };
   const likeRate: Record<Method, number[]> = {
@@ -191,7 +227,12 @@ export async function benchLearning(overrides: Partial<LearningConfig> = {}): Pr
   };
   const cosineFinal = likeRate['cosine of MFCC means (seeds)'].at(-1) ?? 0;
   const finalRatioVsCosine = Object.fromEntries(METHODS.map((m) => [m, (likeRate[m].at(-1) ?? 0) / (cosineFinal || 1)])) as Record<Method, number>;
-  return { config: cfg, tracks: items.length, modelVersion, likeRate, finalRatioVsCosine, prescanRecallAt10: prescanRecall(items) };
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const fineTuningGain = {
+    meanRounds2On: mean(likeRate['ours + fine-tuning'].slice(1)) - mean(likeRate.ours.slice(1)),
+    finalRound: (likeRate['ours + fine-tuning'].at(-1) ?? 0) - (likeRate.ours.at(-1) ?? 0),
+  };
+  return { config: cfg, tracks: items.length, modelVersion, likeRate, finalRatioVsCosine, fineTuningGain, serverModelFitMs: fitMs, prescanRecallAt10: prescanRecall(items) };
 }
 
 function prescanRecall(items: readonly Item[]): number {
@@ -230,6 +271,9 @@ export async function reportLearning(result: LearningResult): Promise<void> {
   console.log(`\nLearning benchmark (seed ${result.config.seed}, flip rate ${result.config.flipRate}), like-rate per round`);
   console.table(
     Object.fromEntries(result.likeRate.random.map((_, i) => [`round ${i + 1}`, Object.fromEntries(METHODS.map((m) => [m, (result.likeRate[m][i] ?? 0).toFixed(3)]))])),
+  );
+  console.log(
+    `fine-tuning gain in like-rate: ${result.fineTuningGain.meanRounds2On.toFixed(3)} mean over rounds 2-${result.config.rounds}, ${result.fineTuningGain.finalRound.toFixed(3)} in the last; fitServerModel ms per round: ${result.serverModelFitMs.map((m) => m.toFixed(0)).join(', ')}`,
   );
   console.log('final round vs cosine of MFCC means:', Object.fromEntries(METHODS.map((m) => [m, result.finalRatioVsCosine[m].toFixed(2)])));
   console.log(`pre-scan recall@10 on the model's embeddings (24 dims, 50 of 900 re-ranked): ${result.prescanRecallAt10.toFixed(3)}`);

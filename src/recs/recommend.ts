@@ -191,7 +191,7 @@ export function recommendForServer(req: RecRequest, exclude: ReadonlySet<string>
     const p = pop.get(id);
     const near = closestLiked(rated, t.embedding);
     const reason = p && p.likes > 0 && p.score > 0 ? `popular here (${p.likes} 👍)` : near ? `sounds like ${quoted(near)}, liked here` : 'new to you';
-    const learned = scorer ? scorer.score(id, t.embedding) : 0;
+    const learned = scorer ? scorer.score(id, t.embedding, genreProbabilitiesOf(t, req.serverModel)) : 0;
     return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason, parts: { ...ZERO, content: dot(t.embedding, q), popularity: p?.score ?? 0, learned } }];
   });
   const w = { ...DEFAULT_WEIGHTS, ...req.weights };
@@ -237,7 +237,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
       cf: c?.score ?? 0,
       content: Math.max(...queries.map((q) => dot(t.embedding, q))),
       genre: probs ? dot(probs, affinity) : 0,
-      learned: scorer ? scorer.score(id, t.embedding) : pref ? preferenceScore(pref, t.embedding) : 0,
+      learned: scorer ? scorer.score(id, t.embedding, probs) : pref ? preferenceScore(pref, t.embedding) : 0,
     };
     return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason: '', parts }];
   });
@@ -273,7 +273,7 @@ export function recommendLike(req: RecRequest, trackId: string, userId?: string)
   const cands = lib.index.search(seed.embedding, req.poolSize ?? 200, { exclude }).flatMap((h): Scored[] => {
     const t = lib.get(h.id);
     if (!t) return [];
-    const learned = scorer ? scorer.score(h.id, t.embedding) : 0;
+    const learned = scorer ? scorer.score(h.id, t.embedding, genreProbabilitiesOf(t, req.serverModel)) : 0;
     return [{ id: h.id, embedding: t.embedding, artist: t.artist, relevance: (h.score + 1) / 2, reason: `sounds like ${quoted(seed)}`, parts: { ...ZERO, content: h.score, learned } }];
   });
   // Content similarity leads; the server's learned taste breaks near-ties among similar tracks.

@@ -47,7 +47,7 @@ describe('fitServerModel', () => {
     expect(model.trainedAtMs).toBe(1007);
     const back = ServerModelSchema.parse(JSON.parse(JSON.stringify(model)));
     expect(back).toEqual(model);
-    expect(ServerModelSchema.safeParse({ ...model, preference: { ...model.preference, server: [1] } }).success).toBe(false);
+    expect(ServerModelSchema.safeParse({ ...model, preference: { ...model.preference, server: { bias: 0, genre: [1], content: [] } } }).success).toBe(false);
     expect(ServerModelSchema.safeParse({ ...model, version: 2 }).success).toBe(false);
   });
 
@@ -60,7 +60,7 @@ describe('fitServerModel', () => {
     const stranger = preferenceScorer(pref, 'nobody');
     // Unrated tracks (index 39 is rated by nobody).
     for (const scorer of [member, stranger]) {
-      const s = (id: string): number => scorer.score(id, lib.get(id)?.embedding ?? []);
+      const s = (id: string): number => scorer.score(id, lib.get(id)?.embedding ?? [], lib.get(id)?.genreProbabilities);
       expect(Math.min(s('a39'), s('b39'))).toBeGreaterThan(0.7);
       expect(Math.max(s('c39'), s('d39'))).toBeLessThan(0.3);
     }

@@ -30,7 +30,10 @@ export interface ServerModelInput {
   library: Library;
   feedback: readonly RecFeedback[];
   corrections: readonly GenreCorrection[];
-  /** Seed of the initial factors; default 0. */
+  /**
+   * Seed of any random start; default 0. (Both current fits are convex and start from zero, so
+   * they do not draw from it: kept so that a later, randomly started model keeps the signature.)
+   */
   seed?: number;
 }
 
@@ -53,7 +56,7 @@ export interface ServerModel {
 export const MIN_FEEDBACK = 10;
 
 const finite = z.number().refine(Number.isFinite, 'must be finite');
-const factorRecord = z.record(z.string(), z.object({ bias: finite, factor: z.array(finite) }));
+const taste = z.object({ bias: finite, genre: z.array(finite), content: z.array(finite) });
 
 /** Validates a {@link ServerModel} read back from storage (shapes included). */
 export const ServerModelSchema = z
@@ -63,9 +66,8 @@ export const ServerModelSchema = z
     feedbackCount: z.number().int().nonnegative(),
     correctionCount: z.number().int().nonnegative(),
     preference: z
-      .object({ rank: z.number().int().positive(), dim: z.number().int().positive(), bias: finite, projection: z.array(finite), server: z.array(finite), members: factorRecord, tracks: factorRecord })
-      .refine((p) => p.projection.length === p.rank * p.dim && p.server.length === p.rank, 'projection must be rank x dim and server of length rank')
-      .refine((p) => [...Object.values(p.members), ...Object.values(p.tracks)].every((f) => f.factor.length === p.rank), 'every factor must have length rank')
+      .object({ dim: z.number().int().positive(), genres: z.number().int().nonnegative(), server: taste, members: z.record(z.string(), taste), trackBias: z.record(z.string(), finite) })
+      .refine((p) => [p.server, ...Object.values(p.members)].every((t) => t.genre.length === p.genres && t.content.length === p.dim), 'every taste must have genres + dim weights')
       .optional(),
     genreHead: z
       .object({ genres: z.number().int().positive(), dim: z.number().int().positive(), weights: z.array(finite), bias: z.array(finite), center: z.array(finite) })
@@ -76,7 +78,7 @@ export const ServerModelSchema = z
 
 /** Options of {@link fitServerModel} beyond its input (defaults are what production uses). */
 export interface ServerModelOptions {
-  preference?: Omit<PreferenceFitOptions, 'seed'>;
+  preference?: PreferenceFitOptions;
 }
 
 /** Latest item per key, by `atMs` (ties: the later in the array). */
@@ -89,33 +91,34 @@ function latestBy<T extends { atMs: number }>(items: readonly T[], key: (t: T) =
 /**
  * Fits a server's models: the preference model on its members' latest reactions to tracks still
  * in the library (👍 = 1, 👎 = 0, weighted by `weight`), and the genre head on the latest
- * correction of each track. Pure and deterministic for a seed; about a second for 10k reactions.
+ * correction of each track (the preference model sees the corrected genres). Pure and
+ * deterministic; about a second for 10k reactions.
  */
 export function fitServerModel(input: ServerModelInput, opts: ServerModelOptions = {}): ServerModel {
   const { library: lib } = input;
   const events = latestBy(input.feedback, (f) => `${f.userId}\u0000${f.trackId}`).filter((f) => lib.get(f.trackId) !== undefined);
-  const examples: PreferenceExample[] = events.map((f) => ({
-    userId: f.userId,
-    trackId: f.trackId,
-    embedding: lib.get(f.trackId)?.embedding ?? [],
-    label: f.value > 0 ? 1 : 0,
-    weight: f.weight ?? 1,
-  }));
   const corrections = latestBy(input.corrections, (c) => c.trackId).filter((c) => lib.get(c.trackId) !== undefined && Number.isInteger(c.genre) && c.genre >= 0 && c.genre < lib.genres.length);
   const genreExamples: GenreExample[] = corrections.map((c) => {
     const t = lib.get(c.trackId);
     const base = t?.genreProbabilities ?? new Array<number>(lib.genres.length).fill(1 / lib.genres.length);
     return { embedding: t?.embedding ?? [], base, genre: c.genre };
   });
-  const enough = examples.length >= MIN_FEEDBACK && examples.some((e) => e.label === 1) && examples.some((e) => e.label === 0);
   const model: ServerModel = {
     version: SERVER_MODEL_VERSION,
     trainedAtMs: Math.max(0, ...events.map((f) => f.atMs), ...corrections.map((c) => c.atMs)),
-    feedbackCount: examples.length,
+    feedbackCount: events.length,
     correctionCount: genreExamples.length,
   };
-  if (enough) model.preference = fitPreferenceModel(examples, lib.dim, { ...opts.preference, seed: input.seed ?? 0 });
   if (genreExamples.length > 0) model.genreHead = fitGenreHead(genreExamples, lib.genres.length, lib.dim, { center: lib.index.mean() });
+  // The preference model reads the genres as the server corrected them.
+  const examples: PreferenceExample[] = events.flatMap((f) => {
+    const t = lib.get(f.trackId);
+    if (!t) return [];
+    const probs = t.genreProbabilities && t.genreProbabilities.length === lib.genres.length ? applyGenreHead(model, t.embedding, t.genreProbabilities) : [];
+    return [{ userId: f.userId, trackId: f.trackId, embedding: t.embedding, genreProbabilities: probs, label: f.value > 0 ? 1 : 0, weight: f.weight ?? 1 }];
+  });
+  const enough = examples.length >= MIN_FEEDBACK && examples.some((e) => e.label === 1) && examples.some((e) => e.label === 0);
+  if (enough) model.preference = fitPreferenceModel(examples, lib.dim, lib.genres.length, opts.preference);
   return model;
 }
 

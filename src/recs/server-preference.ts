@@ -1,33 +1,38 @@
 /**
- * A server's preference model: a hybrid logistic factorisation of its members' 👍/👎 over track
- * embeddings (in the spirit of LightFM, Kula 2015: items are represented through their features
- * plus a free per-item part, so new tracks are scored from their content alone).
+ * A server's preference model: a hierarchical logistic regression of its members' 👍/👎 on the
+ * tracks' genre probabilities g_t and embeddings e_t (multi-task learning by shrinkage toward a
+ * shared model, Evgeniou & Pontil, KDD 2004):
  *
- *   P(👍 | member u, track t) = σ(b + b_t + c_u + (s + p_u) · z_t),   z_t = W e_t + q_t
+ *   P(👍 | member u, track t) = σ(b + b_t + c_u + (a + a_u) · g_t + (w + w_u) · e_t)
  *
- * W (rank x dim) is a learned low-rank projection of the embedding onto what this server's
- * members care about; s is the server's shared taste in that space and p_u a member's deviation
- * from it; q_t and b_t let the server's reactions correct tracks whose embedding misplaces them.
- * All L2-regularised toward zero, members' deviations hardest: a member with few reactions is
- * scored close to the server's taste, which is how the members share strength.
+ * (a, w) is the server's shared taste, (a_u, w_u) a member's deviation from it, b_t what the
+ * server thinks of a track beyond its content. Everything is L2-regularised toward zero, the
+ * members' deviations harder than the shared taste, so a member with few reactions is scored
+ * close to the server's taste (that is how the members share strength) and moves away as their
+ * own reactions pile up; an unknown member, or the server as a whole, gets the shared taste.
+ * The loss is convex, so the fit is reliable and, started from zero, fully deterministic.
  */
-import { mulberry32 } from '../ml/rng.js';
 import { adam } from './adam.js';
+
+/** A member's (or the server's) linear taste. */
+export interface LinearTaste {
+  bias: number;
+  /** Weights of the genre probabilities (length `genres`). */
+  genre: number[];
+  /** Weights of the embedding (length `dim`). */
+  content: number[];
+}
 
 /** The fitted model as JSON-safe plain data. */
 export interface PreferenceModel {
-  rank: number;
   dim: number;
-  /** Global bias b. */
-  bias: number;
-  /** W, row-major rank x dim. */
-  projection: number[];
-  /** s, length rank. */
-  server: number[];
-  /** Per member id: bias c_u and factor p_u (length rank). */
-  members: Record<string, { bias: number; factor: number[] }>;
-  /** Per rated track id: bias b_t and residual factor q_t (length rank). */
-  tracks: Record<string, { bias: number; factor: number[] }>;
+  genres: number;
+  /** The shared taste (b, a, w). */
+  server: LinearTaste;
+  /** Per member id: the deviation (c_u, a_u, w_u). */
+  members: Record<string, LinearTaste>;
+  /** Per rated track id: b_t. */
+  trackBias: Record<string, number>;
 }
 
 /** One training example: a member's latest reaction to a track, with its weight. */
@@ -35,158 +40,128 @@ export interface PreferenceExample {
   userId: string;
   trackId: string;
   embedding: ArrayLike<number>;
+  /** Genre probabilities (length `genres`; zeros when unknown). */
+  genreProbabilities: readonly number[];
   /** 1 for 👍, 0 for 👎. */
   label: 0 | 1;
   /** Weight > 0. */
   weight: number;
 }
 
-/** Options of {@link fitPreferenceModel}. */
+/**
+ * Options of {@link fitPreferenceModel}. L2 strengths are in units of one example's weight: a
+ * prior of strength 3 counts as much as three reactions.
+ */
 export interface PreferenceFitOptions {
-  /** Latent size; default 8. */
-  rank?: number;
+  /** L2 on the shared genre weights a; default 0.5. */
+  l2ServerGenre?: number;
+  /** L2 on the shared embedding weights w; default 0.5. */
+  l2ServerContent?: number;
+  /** L2 on each member's a_u and c_u; default 0.3. */
+  l2MemberGenre?: number;
+  /** L2 on each member's w_u; default 2. */
+  l2MemberContent?: number;
+  /** L2 on each track's b_t; default 4. */
+  l2Track?: number;
   /** Adam iterations; default 150. */
   steps?: number;
+  /** Adam step size; default 0.1. */
   learningRate?: number;
-  /** L2 on W, in units of one example's weight (the prior counts as this many examples); default 1. */
-  l2Projection?: number;
-  /** L2 on s, same units; default 0.1. */
-  l2Server?: number;
-  /** L2 on each member's p_u and c_u, same units; default 3. */
-  l2Member?: number;
-  /** L2 on each track's q_t and b_t, same units; default 2. */
-  l2Track?: number;
-  /** Seed of the initial W and p_u; default 0. */
-  seed?: number;
 }
 
 /**
- * Fits the model on `examples` (deterministic for a seed). The loss is the weighted logistic loss
- * plus the L2 terms, all divided by the total weight: a member's or a track's prior is worth a
- * fixed number of examples, so it dominates where their data is thin and fades as it grows.
+ * Fits the model on `examples`, by full-batch Adam from zero on the weighted logistic loss plus
+ * the L2 terms, all divided by the total weight. Deterministic.
  */
-export function fitPreferenceModel(examples: readonly PreferenceExample[], dim: number, opts: PreferenceFitOptions = {}): PreferenceModel {
-  const r = opts.rank ?? 8;
+export function fitPreferenceModel(examples: readonly PreferenceExample[], dim: number, genres: number, opts: PreferenceFitOptions = {}): PreferenceModel {
   const memberIds = [...new Set(examples.map((e) => e.userId))].sort();
   const trackIds = [...new Set(examples.map((e) => e.trackId))].sort();
   const memberAt = new Map(memberIds.map((id, i) => [id, i]));
   const trackAt = new Map(trackIds.map((id, i) => [id, i]));
-  const emb = new Float64Array(trackIds.length * dim);
+  const f = 1 + genres + dim; // one taste block: [bias | genre | content]
+  const feats = new Float64Array(trackIds.length * f);
   for (const e of examples) {
-    const t = trackAt.get(e.trackId) as number;
-    for (let j = 0; j < dim; j++) emb[t * dim + j] = e.embedding[j] as number;
+    const base = (trackAt.get(e.trackId) as number) * f;
+    feats[base] = 1;
+    for (let g = 0; g < genres; g++) feats[base + 1 + g] = e.genreProbabilities[g] ?? 0;
+    for (let j = 0; j < dim; j++) feats[base + 1 + genres + j] = e.embedding[j] as number;
   }
-  // Parameter layout: [W | s | b | members (c_u, p_u) | tracks (b_t, q_t)].
-  const oS = r * dim;
-  const oB = oS + r;
-  const oM = oB + 1;
-  const oT = oM + memberIds.length * (r + 1);
-  const params = new Float64Array(oT + trackIds.length * (r + 1));
-  const rng = mulberry32(opts.seed ?? 0);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  for (let i = 0; i < oS; i++) params[i] = 0.1 * gauss();
-  for (let m = 0; m < memberIds.length; m++) for (let k = 0; k < r; k++) params[oM + m * (r + 1) + 1 + k] = 0.1 * gauss();
-  const rows = examples.map((e) => ({ m: memberAt.get(e.userId) as number, t: trackAt.get(e.trackId) as number, y: e.label, w: e.weight }));
+  // Parameter layout: [server block | member blocks | track biases].
+  const oT = f * (1 + memberIds.length);
+  const params = new Float64Array(oT + trackIds.length);
+  const rows = examples.map((e) => ({ m: f * (1 + (memberAt.get(e.userId) as number)), t: trackAt.get(e.trackId) as number, y: e.label, w: e.weight }));
   const total = rows.reduce((s, x) => s + x.w, 0) || 1;
-  const l2W = (opts.l2Projection ?? 1) / total;
-  const l2S = (opts.l2Server ?? 0.1) / total;
-  const l2M = (opts.l2Member ?? 3) / total;
-  const l2T = (opts.l2Track ?? 2) / total;
-  const z = new Float64Array(trackIds.length * r);
-  const gz = new Float64Array(trackIds.length * r);
-  const nT = trackIds.length;
-  const lossAndGrad = (p: Float64Array, g: Float64Array): number => {
-    // z_t = W e_t + q_t
-    for (let t = 0; t < nT; t++) {
-      for (let k = 0; k < r; k++) {
-        let acc = p[oT + t * (r + 1) + 1 + k] as number;
-        for (let j = 0; j < dim; j++) acc += (p[k * dim + j] as number) * (emb[t * dim + j] as number);
-        z[t * r + k] = acc;
-      }
-    }
-    gz.fill(0);
-    let loss = 0;
-    for (const x of rows) {
-      const mBase = oM + x.m * (r + 1);
-      const tBase = oT + x.t * (r + 1);
-      let logit = (p[oB] as number) + (p[mBase] as number) + (p[tBase] as number);
-      for (let k = 0; k < r; k++) logit += ((p[oS + k] as number) + (p[mBase + 1 + k] as number)) * (z[x.t * r + k] as number);
-      const prob = 1 / (1 + Math.exp(-logit));
-      loss += (x.w / total) * (Math.max(logit, 0) - logit * x.y + Math.log1p(Math.exp(-Math.abs(logit))));
-      const d = (x.w / total) * (prob - x.y);
-      g[oB] = (g[oB] as number) + d;
-      g[mBase] = (g[mBase] as number) + d;
-      g[tBase] = (g[tBase] as number) + d;
-      for (let k = 0; k < r; k++) {
-        const zk = z[x.t * r + k] as number;
-        g[oS + k] = (g[oS + k] as number) + d * zk;
-        g[mBase + 1 + k] = (g[mBase + 1 + k] as number) + d * zk;
-        gz[x.t * r + k] = (gz[x.t * r + k] as number) + d * ((p[oS + k] as number) + (p[mBase + 1 + k] as number));
-      }
-    }
-    for (let t = 0; t < nT; t++) {
-      for (let k = 0; k < r; k++) {
-        const gk = gz[t * r + k] as number;
-        if (gk === 0) continue;
-        g[oT + t * (r + 1) + 1 + k] = (g[oT + t * (r + 1) + 1 + k] as number) + gk;
-        for (let j = 0; j < dim; j++) g[k * dim + j] = (g[k * dim + j] as number) + gk * (emb[t * dim + j] as number);
-      }
-    }
-    loss += addL2(p, g, 0, oS, l2W) + addL2(p, g, oS, oB, l2S);
-    for (let m = 0; m < memberIds.length; m++) loss += addL2(p, g, oM + m * (r + 1), oM + (m + 1) * (r + 1), l2M);
-    for (let t = 0; t < nT; t++) loss += addL2(p, g, oT + t * (r + 1), oT + (t + 1) * (r + 1), l2T);
-    return loss;
+  // Per-parameter L2 strength.
+  const l2 = new Float64Array(params.length);
+  const block = (at: number, genreL2: number, contentL2: number, biasL2: number): void => {
+    l2[at] = biasL2 / total;
+    for (let g = 0; g < genres; g++) l2[at + 1 + g] = genreL2 / total;
+    for (let j = 0; j < dim; j++) l2[at + 1 + genres + j] = contentL2 / total;
   };
-  adam(params, lossAndGrad, { steps: opts.steps ?? 150, learningRate: opts.learningRate ?? 0.05 });
-  const slice = (from: number, to: number): number[] => Array.from(params.subarray(from, to));
+  block(0, opts.l2ServerGenre ?? 0.5, opts.l2ServerContent ?? 0.5, 0);
+  for (let m = 1; m <= memberIds.length; m++) block(m * f, opts.l2MemberGenre ?? 0.3, opts.l2MemberContent ?? 2, opts.l2MemberGenre ?? 0.3);
+  l2.fill((opts.l2Track ?? 4) / total, oT);
+  adam(
+    params,
+    (p, grad) => {
+      let loss = 0;
+      for (const x of rows) {
+        const fb = x.t * f;
+        let logit = p[oT + x.t] as number;
+        for (let k = 0; k < f; k++) logit += ((p[k] as number) + (p[x.m + k] as number)) * (feats[fb + k] as number);
+        loss += (x.w / total) * (Math.max(logit, 0) - logit * x.y + Math.log1p(Math.exp(-Math.abs(logit))));
+        const d = (x.w / total) * (1 / (1 + Math.exp(-logit)) - x.y);
+        grad[oT + x.t] = (grad[oT + x.t] as number) + d;
+        for (let k = 0; k < f; k++) {
+          const gk = d * (feats[fb + k] as number);
+          grad[k] = (grad[k] as number) + gk;
+          grad[x.m + k] = (grad[x.m + k] as number) + gk;
+        }
+      }
+      for (let i = 0; i < p.length; i++) {
+        const v = p[i] as number;
+        const lambda = l2[i] as number;
+        loss += 0.5 * lambda * v * v;
+        grad[i] = (grad[i] as number) + lambda * v;
+      }
+      return loss;
+    },
+    { steps: opts.steps ?? 150, learningRate: opts.learningRate ?? 0.1 },
+  );
+  const taste = (at: number): LinearTaste => ({
+    bias: params[at] as number,
+    genre: Array.from(params.subarray(at + 1, at + 1 + genres)),
+    content: Array.from(params.subarray(at + 1 + genres, at + f)),
+  });
   return {
-    rank: r,
     dim,
-    bias: params[oB] as number,
-    projection: slice(0, oS),
-    server: slice(oS, oB),
-    members: Object.fromEntries(memberIds.map((id, m) => [id, { bias: params[oM + m * (r + 1)] as number, factor: slice(oM + m * (r + 1) + 1, oM + (m + 1) * (r + 1)) }])),
-    tracks: Object.fromEntries(trackIds.map((id, t) => [id, { bias: params[oT + t * (r + 1)] as number, factor: slice(oT + t * (r + 1) + 1, oT + (t + 1) * (r + 1)) }])),
+    genres,
+    server: taste(0),
+    members: Object.fromEntries(memberIds.map((id, m) => [id, taste((m + 1) * f)])),
+    trackBias: Object.fromEntries(trackIds.map((id, t) => [id, params[oT + t] as number])),
   };
-}
-
-/** Adds λ/2 ||p[from..to)||² to the loss (returned) and its gradient to `g`. */
-function addL2(p: Float64Array, g: Float64Array, from: number, to: number, lambda: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) {
-    const v = p[i] as number;
-    s += v * v;
-    g[i] = (g[i] as number) + lambda * v;
-  }
-  return 0.5 * lambda * s;
 }
 
 /** A scorer for one member (or, with no member or an unknown one, for the server's taste). */
 export interface PreferenceScorer {
-  /** The dim-vector v with v · e = (s + p_u) · W e: one index scan finds the best tracks by content. */
+  /** The embedding part of the taste, w + w_u: one index scan finds the tracks it favours. */
   query: Float32Array;
-  /** P(👍) in (0, 1) of a track. */
-  score(trackId: string, embedding: ArrayLike<number>): number;
+  /** P(👍) in (0, 1) of a track (genre probabilities: zeros when unknown). */
+  score(trackId: string, embedding: ArrayLike<number>, genreProbabilities: readonly number[] | undefined): number;
 }
 
 /** The scorer of `userId` (undefined: the server as a whole) under `model`. */
 export function preferenceScorer(model: PreferenceModel, userId?: string): PreferenceScorer {
-  const { rank: r, dim } = model;
   const member = userId === undefined ? undefined : model.members[userId];
-  const taste = model.server.map((s, k) => s + (member?.factor[k] ?? 0));
-  const query = new Float32Array(dim);
-  for (let k = 0; k < r; k++) for (let j = 0; j < dim; j++) query[j] = (query[j] as number) + (taste[k] as number) * (model.projection[k * dim + j] as number);
-  const base = model.bias + (member?.bias ?? 0);
+  const query = Float32Array.from(model.server.content, (w, j) => w + (member?.content[j] ?? 0));
+  const genre = model.server.genre.map((a, g) => a + (member?.genre[g] ?? 0));
+  const bias = model.server.bias + (member?.bias ?? 0);
   return {
     query,
-    score(trackId, embedding) {
-      let logit = base;
-      for (let j = 0; j < dim; j++) logit += (query[j] as number) * (embedding[j] as number);
-      const t = model.tracks[trackId];
-      if (t) {
-        logit += t.bias;
-        for (let k = 0; k < r; k++) logit += (taste[k] as number) * (t.factor[k] as number);
-      }
+    score(trackId, embedding, probs) {
+      let logit = bias + (model.trackBias[trackId] ?? 0);
+      for (let j = 0; j < query.length; j++) logit += (query[j] as number) * (embedding[j] ?? 0);
+      if (probs) for (let g = 0; g < genre.length; g++) logit += (genre[g] as number) * (probs[g] ?? 0);
       return 1 / (1 + Math.exp(-logit));
     },
   };
