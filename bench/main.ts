@@ -17,7 +17,7 @@ const SUITES: Record<string, () => Promise<void> | void> = {
   features: () => reportFeatures(benchFeatures()),
   jobs: async () => reportJobs(await benchJobs()),
   bot: async () => reportBotBench(await benchBot()),
-  'recs-latency': () => reportRecsLatency(benchRecsLatency()),
+  'recs-latency': async () => reportRecsLatency(await benchRecsLatency()),
   learning: async () => reportLearning(await benchLearning()),
   voice: async () => reportVoice(await benchVoice()),
   radio: async () => reportRadio(await benchRadio()),

@@ -86,25 +86,31 @@ export function fitEase(interactions: readonly Interaction[], opts: EaseOptions 
  */
 export function easeScores(model: EaseModel, values: ReadonlyMap<string, number>): Map<string, { score: number; because?: string }> {
   const n = model.trackIds.length;
-  const rated: [number, number][] = [];
+  const ratedAt: number[] = [];
+  const ratedValue: number[] = [];
   model.trackIds.forEach((id, i) => {
     const v = values.get(id);
-    if (v !== undefined && v !== 0) rated.push([i, v]);
+    if (v !== undefined && v !== 0) {
+      ratedAt.push(i);
+      ratedValue.push(v);
+    }
   });
+  const w = model.weights;
   const out = new Map<string, { score: number; because?: string }>();
   for (let j = 0; j < n; j++) {
     let score = 0;
     let best = 0;
-    let because: string | undefined;
-    for (const [i, v] of rated) {
-      const c = v * (model.weights[i * n + j] as number);
+    let because = -1;
+    for (let r = 0; r < ratedAt.length; r++) {
+      const i = ratedAt[r] as number;
+      const c = (ratedValue[r] as number) * (w[i * n + j] as number);
       score += c;
       if (c > best) {
         best = c;
-        because = model.trackIds[i];
+        because = i;
       }
     }
-    out.set(model.trackIds[j] as string, because === undefined ? { score } : { score, because });
+    out.set(model.trackIds[j] as string, because < 0 ? { score } : { score, because: model.trackIds[because] });
   }
   return out;
 }

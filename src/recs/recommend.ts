@@ -124,12 +124,20 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
+/** The largest dot product of `e` with any of `queries` (-Infinity when there are none). */
+function maxDot(e: ArrayLike<number>, queries: readonly ArrayLike<number>[]): number {
+  let best = -Infinity;
+  for (const q of queries) best = Math.max(best, dot(e, q));
+  return best;
+}
+
 /** Min-max scales each component over the candidates and blends them by `w`. */
 function blend(cands: { parts: ScoreParts }[], w: BlendWeights): number[] {
   const scaled = KEYS.map((key) => {
     const vals = cands.map((c) => c.parts[key]);
-    const lo = Math.min(...vals);
-    const hi = Math.max(...vals);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of vals) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
     return vals.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0));
   });
   const totalW = KEYS.reduce((s, key, ki) => s + (scaled[ki]?.some((v) => v > 0) ? w[key] : 0), 0) || 1;
@@ -152,9 +160,10 @@ function closestLiked(rated: readonly (RatedTrack & Titled)[], e: ArrayLike<numb
   return best;
 }
 
-function finish(cands: Scored[], req: RecRequest): Recommendation[] {
+/** MMR over `cands`; `reasonOf` (default: the candidate's own) is asked only for the picks. */
+function finish(cands: Scored[], req: RecRequest, reasonOf: (c: Scored) => string = (c) => c.reason): Recommendation[] {
   const picked = mmrSelect(cands, req.k ?? 10, { lambda: req.mmrLambda ?? 0.8, maxPerArtist: req.maxPerArtist ?? 2 });
-  return picked.map((c) => ({ trackId: c.id, score: c.relevance, reason: c.reason, parts: c.parts }));
+  return picked.map((c) => ({ trackId: c.id, score: c.relevance, reason: reasonOf(c), parts: c.parts }));
 }
 
 /** Server popularity: Σ value x weight over the latest reactions, and the like count, per track. */
@@ -183,7 +192,7 @@ export function recommendForServer(req: RecRequest, exclude: ReadonlySet<string>
   const pop = popularity(events);
   const pool = req.poolSize ?? 200;
   const scorer = serverScorer(req);
-  const ids = new Set(lib.index.searchMany(scorer ? [q, scorer.query] : [q], pool, { exclude }).flatMap((hits) => hits.map((h) => h.id)));
+  const ids = new Set(lib.index.searchMany(scorer ? [q, scorer.query] : [q], pool, { exclude, approximate: true }).flatMap((hits) => hits.map((h) => h.id)));
   [...pop].filter(([id, p]) => p.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
   const cands = [...ids].flatMap((id): Scored[] => {
     const t = lib.get(id);
@@ -224,7 +233,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
   const learnedQuery = scorer?.query ?? pref?.w;
   const pool = req.poolSize ?? 200;
   const ids = new Set<string>();
-  lib.index.searchMany(learnedQuery ? [...queries, learnedQuery] : queries, pool, { exclude }).forEach((hits) => hits.forEach((h) => ids.add(h.id)));
+  lib.index.searchMany(learnedQuery ? [...queries, learnedQuery] : queries, pool, { exclude, approximate: true }).forEach((hits) => hits.forEach((h) => ids.add(h.id)));
   const cf = req.cf ? easeScores(req.cf, interactionValues(mine).get(userId) ?? new Map<string, number>()) : new Map<string, { score: number; because?: string }>();
   [...cf].filter(([id, s]) => s.score > 0 && !exclude.has(id)).sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool).forEach(([id]) => ids.add(id));
   const cands = [...ids].flatMap((id): Scored[] => {
@@ -235,7 +244,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
     const parts: ScoreParts = {
       ...ZERO,
       cf: c?.score ?? 0,
-      content: Math.max(...queries.map((q) => dot(t.embedding, q))),
+      content: maxDot(t.embedding, queries),
       genre: probs ? dot(probs, affinity) : 0,
       learned: scorer ? scorer.score(id, t.embedding, probs) : pref ? preferenceScore(pref, t.embedding) : 0,
     };
@@ -245,8 +254,7 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
   blend(cands, { ...w, popularity: 0, learned: learnedQuery ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
   cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
   const top = cands.slice(0, Math.max(pool, (req.k ?? 10) * 5));
-  for (const c of top) c.reason = memberReason(lib, c, cf.get(c.id)?.because, rated, req.serverModel);
-  return finish(top, req);
+  return finish(top, req, (c) => memberReason(lib, c, cf.get(c.id)?.because, rated, req.serverModel));
 }
 
 function memberReason(lib: Library, c: Scored, cfBecause: string | undefined, rated: readonly (RatedTrack & Titled)[], model: ServerModel | undefined): string {

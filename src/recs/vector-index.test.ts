@@ -83,6 +83,33 @@ describe('FlatIndex pre-scan', () => {
     }
   });
 
+  it.each([false, true])('grows, removes and answers like the exact search on low-rank data (float JS scan: %s)', (float) => {
+    const r = rng(7);
+    const dim = 24;
+    const basis = Array.from({ length: 6 }, () => Array.from({ length: dim }, () => r() - 0.5));
+    const make = (): number[] => {
+      const c = Array.from({ length: 6 }, () => r() - 0.5);
+      return Array.from({ length: dim }, (_, j) => c.reduce((s, cj, k) => s + cj * (basis[k]?.[j] ?? 0), 0));
+    };
+    const index = new FlatIndex(dim);
+    for (let i = 0; i < 100; i++) index.add(`t${i}`, make());
+    index.enablePrescan({ dims: 6, rerank: 50, minItems: 0, float });
+    expect(index.prescanKind).toBe(float ? 'float-js' : 'int8-wasm');
+    // Past the int8 store's first 1024 rows, so that its memory grows and its scales move.
+    for (let i = 100; i < 2600; i++) index.add(`t${i}`, make());
+    for (let i = 0; i < 300; i++) index.remove(`t${i * 7}`);
+    for (let trial = 0; trial < 10; trial++) {
+      const q = make();
+      const exclude = new Set([`t${trial + 1}`, `t${trial + 500}`]);
+      const exact = index.search(q, 10, { exclude, exact: true });
+      expect(index.search(q, 10, { exclude })).toEqual(exact);
+      const approx = index.searchMany([q, q], 10, { exclude, approximate: true });
+      expect(approx[0]?.filter((h) => exact.some((e) => e.id === h.id)).length).toBeGreaterThanOrEqual(9);
+      approx[0]?.forEach((h) => expect(Math.abs(h.score - (index.score(h.id, q) ?? NaN))).toBeLessThan(0.04 * Math.hypot(...q)));
+      expect(approx[1]).toEqual(approx[0]);
+    }
+  });
+
   it('is approximate when the data has more directions than it keeps (so the exact path is really skipped)', () => {
     const r = rng(5);
     const index = new FlatIndex(32);

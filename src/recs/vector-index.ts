@@ -1,4 +1,9 @@
-import { project, topEigenvectors } from './pca.js';
+import { MAX_CANDIDATES } from './int8-prescan.js';
+import { TopK } from './top-k.js';
+import { Prescan, prescanCap, type PrescanOptions } from './prescan.js';
+
+export type { PrescanOptions } from './prescan.js';
+export { TopK } from './top-k.js';
 
 /** One hit of a {@link FlatIndex} search. */
 export interface Hit {
@@ -15,84 +20,11 @@ export interface SearchOptions {
   filter?: (id: string) => boolean;
   /** Skip the projected pre-scan even when one is enabled (exact answer, slower). */
   exact?: boolean;
-}
-
-/** Options of {@link FlatIndex.enablePrescan}. */
-export interface PrescanOptions {
-  /** Projected dimension r; default 24. */
-  dims?: number;
-  /** Vectors the basis is learnt from (evenly spread over the index); default 5000. */
-  sample?: number;
-  /** Candidates re-ranked exactly per query: max(this, 5 k); default 1000. */
-  rerank?: number;
-  /** Below this many items the pre-scan is skipped; default 20000. */
-  minItems?: number;
-}
-
-/**
- * A fixed-size min-heap of (score, slot) pairs keeping the `k` largest scores seen.
- * Typed arrays, no allocation per push.
- */
-export class TopK {
-  readonly scores: Float64Array;
-  readonly slots: Int32Array;
-  size = 0;
-
-  constructor(readonly k: number) {
-    this.scores = new Float64Array(Math.max(1, k));
-    this.slots = new Int32Array(Math.max(1, k));
-  }
-
-  /** The smallest kept score, or -Infinity while fewer than `k` are kept. */
-  get threshold(): number {
-    return this.size < this.k ? -Infinity : (this.scores[0] as number);
-  }
-
-  /** Offers one pair; kept when among the `k` largest (ties keep the earlier slot). */
-  push(score: number, slot: number): void {
-    if (this.k <= 0) return;
-    const sc = this.scores;
-    const sl = this.slots;
-    if (this.size < this.k) {
-      let i = this.size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!worse(score, slot, sc[parent] as number, sl[parent] as number)) break;
-        sc[i] = sc[parent] as number;
-        sl[i] = sl[parent] as number;
-        i = parent;
-      }
-      sc[i] = score;
-      sl[i] = slot;
-      return;
-    }
-    if (!worse(sc[0] as number, sl[0] as number, score, slot)) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const c = r < this.size && worse(sc[r] as number, sl[r] as number, sc[l] as number, sl[l] as number) ? r : l;
-      if (!worse(sc[c] as number, sl[c] as number, score, slot)) break;
-      sc[i] = sc[c] as number;
-      sl[i] = sl[c] as number;
-      i = c;
-    }
-    sc[i] = score;
-    sl[i] = slot;
-  }
-
-  /** The kept pairs, best first (higher score, then lower slot). */
-  sorted(): { score: number; slot: number }[] {
-    const out: { score: number; slot: number }[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ score: this.scores[i] as number, slot: this.slots[i] as number });
-    return out.sort((a, b) => b.score - a.score || a.slot - b.slot);
-  }
-}
-
-/** Whether (sa, ia) ranks below (sb, ib): lower score, or equal score and later slot. */
-function worse(sa: number, ia: number, sb: number, ib: number): boolean {
-  return sa < sb || (sa === sb && ia > ib);
+  /**
+   * With a pre-scan: return its candidates ranked by their approximate scores, without the exact
+   * re-ranking (for callers that score the candidates themselves anyway); default false.
+   */
+  approximate?: boolean;
 }
 
 /**
@@ -106,7 +38,7 @@ export class FlatIndex {
   private data: Float32Array;
   private ids: string[] = [];
   private readonly slotOf = new Map<string, number>();
-  private prescan: { basis: Float32Array; r: number; proj: Float32Array; rerank: number; minItems: number } | undefined;
+  private prescan: Prescan | undefined;
 
   /** @param dim vector length (e.g. 120); @param capacity initial number of items to reserve. */
   constructor(
@@ -142,35 +74,30 @@ export class FlatIndex {
       this.slotOf.set(id, slot);
     }
     for (let j = 0; j < this.dim; j++) this.data[slot * this.dim + j] = vector[j] as number;
-    const p = this.prescan;
-    if (p) {
-      if ((slot + 1) * p.r > p.proj.length) {
-        const grown = new Float32Array(Math.max(p.proj.length * 2, (slot + 1) * p.r));
-        grown.set(p.proj);
-        p.proj = grown;
-      }
-      project(p.basis, p.r, vector, p.proj.subarray(slot * p.r, (slot + 1) * p.r));
-    }
+    this.prescan?.set(slot, vector);
   }
 
   /**
-   * Adds an approximate pre-scan: vectors are also kept projected on the top `dims` principal
-   * directions of the index's second-moment matrix; a search scans those short vectors and
-   * re-ranks the best `rerank` exactly. About dim/dims times less arithmetic and memory traffic
-   * per item; recall depends on how much of the data lies in those directions (measured in
+   * Adds an approximate pre-scan (see {@link Prescan}): vectors are also kept projected on the
+   * top `dims` principal directions and quantised to int8, scanned by a WebAssembly SIMD kernel
+   * for all the queries of a request at once; the best `rerank` per query are re-ranked exactly.
+   * Recall depends on how much of the data lies in those directions (measured in
    * bench/recs-latency.ts). Call once the index holds representative data; later adds are
    * projected on the same basis.
    */
   enablePrescan(opts: PrescanOptions = {}): void {
-    const r = Math.min(this.dim, opts.dims ?? 24);
     const n = this.size;
     const sampleSize = Math.min(n, opts.sample ?? 5000);
     const step = sampleSize > 0 ? n / sampleSize : 1;
     const sample = Array.from({ length: sampleSize }, (_, i) => this.data.subarray(Math.floor(i * step) * this.dim, (Math.floor(i * step) + 1) * this.dim));
-    const basis = topEigenvectors(sample, this.dim, r);
-    const proj = new Float32Array(Math.max(1, n) * r);
-    for (let slot = 0; slot < n; slot++) project(basis, r, this.data.subarray(slot * this.dim, (slot + 1) * this.dim), proj.subarray(slot * r, (slot + 1) * r));
-    this.prescan = { basis, r, proj, rerank: opts.rerank ?? 1000, minItems: opts.minItems ?? 20000 };
+    const p = new Prescan(this.dim, sample, opts);
+    for (let slot = 0; slot < n; slot++) p.set(slot, this.data.subarray(slot * this.dim, (slot + 1) * this.dim));
+    this.prescan = p;
+  }
+
+  /** Which pre-scan runs, if any: 'int8-wasm', 'float-js' or undefined. */
+  get prescanKind(): Prescan['kind'] | undefined {
+    return this.prescan?.kind;
   }
 
   /** Removes `id`; returns whether it was there. */
@@ -181,11 +108,10 @@ export class FlatIndex {
     if (slot !== last) {
       const lastId = this.ids[last] as string;
       this.data.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
-      const p = this.prescan;
-      p?.proj.copyWithin(slot * p.r, last * p.r, (last + 1) * p.r);
       this.ids[slot] = lastId;
       this.slotOf.set(lastId, slot);
     }
+    this.prescan?.moveLast(slot);
     this.ids.pop();
     this.slotOf.delete(id);
     return true;
@@ -221,8 +147,7 @@ export class FlatIndex {
     if (top.k === 0) return [];
     const q = Float32Array.from(query);
     const { exclude, filter } = opts;
-    const p = this.prescan;
-    if (p && !opts.exact && this.size >= p.minItems) return this.searchProjected(q, top, p, opts);
+    if (this.usePrescan(opts)) return this.searchProjected([q], k, opts)[0] ?? [];
     const n = this.ids.length;
     const d = this.data;
     const dim = this.dim;
@@ -240,26 +165,47 @@ export class FlatIndex {
     return top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score }));
   }
 
-  private searchProjected(q: Float32Array, top: TopK, p: NonNullable<FlatIndex['prescan']>, opts: SearchOptions): Hit[] {
-    const { exclude, filter } = opts;
-    const pq = project(p.basis, p.r, q);
-    const coarse = new TopK(Math.max(p.rerank, 5 * top.k));
-    let threshold = -Infinity;
-    for (let slot = 0, base = 0; slot < this.ids.length; slot++, base += p.r) {
-      const s = dot(p.proj, base, pq, p.r);
-      if (s < threshold) continue;
-      if (exclude !== undefined || filter !== undefined) {
-        const id = this.ids[slot] as string;
-        if (exclude?.has(id) || (filter && !filter(id))) continue;
+  /** Whether a search with `opts` takes the pre-scan (not with a filter, nor when most would be excluded). */
+  private usePrescan(opts: SearchOptions): boolean {
+    const p = this.prescan;
+    return p !== undefined && !opts.exact && opts.filter === undefined && this.size >= p.minItems && (opts.exclude?.size ?? 0) < MAX_CANDIDATES / 2;
+  }
+
+  /**
+   * The pre-scan's candidates, re-ranked exactly, excluded ids skipped. The queries' candidate
+   * lists are merged and each row is read once, in slot order, for all the queries (the reads
+   * are cache misses; the queries of one request mostly share their candidates).
+   */
+  private searchProjected(qs: readonly Float32Array[], k: number, opts: SearchOptions): Hit[][] {
+    const p = this.prescan as Prescan;
+    const { exclude } = opts;
+    const lists = p.candidates(qs, prescanCap(p, k, exclude?.size ?? 0, opts.approximate === true));
+    if (opts.approximate) {
+      return lists.map(({ slots, scores }) => {
+        const top = new TopK(Math.max(0, Math.floor(k)));
+        slots.forEach((slot, i) => {
+          if (!exclude?.has(this.ids[slot] as string)) top.push(scores[i] as number, slot);
+        });
+        return top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score }));
+      });
+    }
+    const seen = new Uint8Array(this.ids.length);
+    let total = 0;
+    for (const { slots: list } of lists) {
+      for (const slot of list) {
+        if (seen[slot]) continue;
+        seen[slot] = 1;
+        total++;
       }
-      coarse.push(s, slot);
-      threshold = coarse.threshold;
     }
-    for (let i = 0; i < coarse.size; i++) {
-      const slot = coarse.slots[i] as number;
-      top.push(dot(this.data, slot * this.dim, q, this.dim), slot);
+    const slots = new Int32Array(total);
+    for (let slot = 0, i = 0; slot < seen.length; slot++) if (seen[slot]) slots[i++] = slot;
+    const tops = qs.map(() => new TopK(Math.max(0, Math.floor(k))));
+    for (const slot of slots) {
+      if (exclude?.has(this.ids[slot] as string)) continue;
+      for (let m = 0; m < qs.length; m++) (tops[m] as TopK).push(dot(this.data, slot * this.dim, qs[m] as Float32Array, this.dim), slot);
     }
-    return top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score }));
+    return tops.map((top) => top.sorted().map(({ score, slot }) => ({ id: this.ids[slot] as string, score })));
   }
 
   /**
@@ -267,10 +213,9 @@ export class FlatIndex {
    * while it is in cache): one top-k list per query, in query order.
    */
   searchMany(queries: readonly ArrayLike<number>[], k: number, opts: SearchOptions = {}): Hit[][] {
-    const p = this.prescan;
-    const projected = p !== undefined && !opts.exact && this.size >= p.minItems;
-    if (queries.length <= 1 || projected) return queries.map((q) => this.search(q, k, opts));
     for (const q of queries) if (q.length !== this.dim) throw new RangeError(`query has length ${q.length}, expected ${this.dim}`);
+    if (this.usePrescan(opts)) return this.searchProjected(queries.map((q) => Float32Array.from(q)), k, opts);
+    if (queries.length <= 1) return queries.map((q) => this.search(q, k, opts));
     const tops = queries.map(() => new TopK(Math.max(0, Math.floor(k))));
     const qs = queries.map((q) => Float32Array.from(q));
     const { exclude, filter } = opts;
