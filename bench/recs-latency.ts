@@ -56,7 +56,7 @@ function syntheticLibrary(n: number, real: readonly { embedding: ArrayLike<numbe
   const byGenre = new Map<number, typeof real>();
   for (const r of real) byGenre.set(r.genre, [...(byGenre.get(r.genre) ?? []), r]);
   const buffer = new Float32Array(n * dim);
-  const lib = new Library(dim, [], n);
+  const lib = new Library(dim, [], n, Infinity);
   for (let i = 0; i < n; i++) {
     const a = real[Math.floor(rand() * real.length)] as (typeof real)[number];
     const same = byGenre.get(a.genre) ?? [a];

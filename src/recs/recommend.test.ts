@@ -116,3 +116,18 @@ describe('mmrSelect', () => {
     expect(mmrSelect(cands, 2, { lambda: 1 }).map((c) => c.id)).toEqual(['a', 'a2']);
   });
 });
+
+describe('Library', () => {
+  it('turns the pre-scan on once it reaches its threshold, and recommends the same with it', () => {
+    const tracks: RecTrack[] = Array.from({ length: 60 }, (_, i) => track(`x${i}`, i % 3, (i % 20) * 0.02, `A${i}`));
+    const exact = Library.of(tracks, 3, GENRES);
+    const scanned = new Library(3, GENRES, 16, 50);
+    for (const t of tracks.slice(0, 49)) scanned.add(t);
+    expect(scanned.index.prescanKind).toBeUndefined();
+    for (const t of tracks.slice(49)) scanned.add(t);
+    expect(scanned.index.prescanKind).toBe('int8-wasm');
+    const feedback = [fb('u', 'x0', 1), fb('u', 'x3', 1), fb('u', 'x1', -1)];
+    const ids = (lib: Library): string[] => recommendForMember({ library: lib, feedback, k: 5 }, 'u').map((r) => r.trackId);
+    expect(ids(scanned)).toEqual(ids(exact));
+  });
+});
