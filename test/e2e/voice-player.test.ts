@@ -110,4 +110,22 @@ describe('the voice player', () => {
     fake.setVoiceState(g.id, alice, null);
     await bot.waitForLog('left the voice channel', 10_000, () => true, mark);
   }, 90_000);
+
+  it('plays an attached file once it is analysed and its copy is stored', async () => {
+    const fake = world.fake;
+    const g = fake.defaults.guilds[0];
+    const { carol } = fake.defaults.users;
+    fake.setVoiceState(g.id, carol, g.voiceId);
+    const mark = bot.mark();
+    const before = voice.packets(g.id).length;
+    const run = fake.runSlashCommand({ ...at(fake, 0, 'carol'), name: 'play', options: { file: { filename: 'disco.flac', data: excerpt('disco', 10), contentType: 'audio/flac' } } });
+    // The analysis answers as /classify does; the play notice follows once the copy is kept.
+    await run.response((m) => (m.embeds[0]?.fields?.length ?? 0) > 0, 60_000);
+    await fake.waitFor(() => run.followups().find((m) => /Playing/.test(m.content)), 60_000, 'the play notice');
+    const started = await bot.waitForLog('track started', 60_000, () => true, mark);
+    await voice.waitFor(() => voice.packets(g.id).length >= before + 25, 15_000, 'the file\'s audio');
+    expect(started.trackId).toMatch(/^[0-9a-f]{64}$/);
+    fake.setVoiceState(g.id, carol, null);
+    await bot.waitForLog('left the voice channel', 10_000, () => true, mark);
+  }, 120_000);
 });
