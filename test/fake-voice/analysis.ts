@@ -80,9 +80,9 @@ export function decodeOpusFrames(frames: readonly Buffer[]): Int16Array {
   }
 }
 
-/** Seconds of interleaved 48 kHz stereo PCM. */
-export function pcmDurationS(pcm: Int16Array): number {
-  return pcm.length / CHANNELS / SAMPLE_RATE_HZ;
+/** Seconds of interleaved 48 kHz PCM with `channels` channels (default stereo). */
+export function pcmDurationS(pcm: Int16Array, channels: number = CHANNELS): number {
+  return pcm.length / channels / SAMPLE_RATE_HZ;
 }
 
 /** RMS level of 16-bit PCM in dB relative to full scale (-Infinity for digital silence). */
@@ -101,10 +101,13 @@ export interface AudioComparison {
   readonly sourceRmsDb: number;
 }
 
-/** Decodes the arrived audio frames and sets their length and loudness beside the source's PCM. */
-export function compareWithSource(packets: readonly RtpPacketRecord[], sourcePcm: Int16Array): AudioComparison {
+/**
+ * Decodes the arrived audio frames and sets their length and loudness beside the source's PCM
+ * (48 kHz, `sourceChannels` channels: decode a mono source as mono, see `decodeWithFfmpeg`).
+ */
+export function compareWithSource(packets: readonly RtpPacketRecord[], sourcePcm: Int16Array, sourceChannels: 1 | 2 = CHANNELS): AudioComparison {
   const arrived = decodeOpusFrames(audioFrames(packets));
-  return { arrivedS: pcmDurationS(arrived), sourceS: pcmDurationS(sourcePcm), arrivedRmsDb: rmsDb(arrived), sourceRmsDb: rmsDb(sourcePcm) };
+  return { arrivedS: pcmDurationS(arrived), sourceS: pcmDurationS(sourcePcm, sourceChannels), arrivedRmsDb: rmsDb(arrived), sourceRmsDb: rmsDb(sourcePcm) };
 }
 
 /** How the frames that arrived line up with the frames that were sent (e.g. an Ogg/Opus file's packets). */

@@ -34,11 +34,16 @@ export async function makeOggOpus(sourcePath: string, outPath: string, { duratio
   return outPath;
 }
 
-/** Decodes any audio file with ffmpeg to interleaved 16-bit PCM at 48 kHz stereo (the first `durationS` seconds). */
-export async function decodeWithFfmpeg(path: string, durationS?: number): Promise<Int16Array> {
+/**
+ * Decodes any audio file with ffmpeg to interleaved 16-bit PCM at 48 kHz (the first `durationS`
+ * seconds), stereo by default. Decode a mono source with `channels: 1` to compare levels:
+ * ffmpeg upmixes mono to stereo at -3 dB per channel, while a mono Opus stream decodes to two
+ * full-level channels.
+ */
+export async function decodeWithFfmpeg(path: string, { durationS, channels = CHANNELS }: { durationS?: number; channels?: 1 | 2 } = {}): Promise<Int16Array> {
   const { stdout } = await run('ffmpeg', [
     '-nostdin', '-v', 'error', '-i', path, ...(durationS === undefined ? [] : ['-t', String(durationS)]),
-    '-ac', String(CHANNELS), '-ar', String(SAMPLE_RATE_HZ), '-f', 's16le', '-',
+    '-ac', String(channels), '-ar', String(SAMPLE_RATE_HZ), '-f', 's16le', '-',
   ], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
   return new Int16Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 2);
 }
