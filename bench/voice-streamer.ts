@@ -4,34 +4,19 @@
  * by JSON lines on stdin and answering on stdout. Run pinned to one core by the bench.
  * Env: DISCORD_API_URL, DISCORD_TOKEN, NODE_EXTRA_CA_CERTS (the fake voice server's certificate).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { AudioPlayerStatus, createAudioPlayer, createAudioResource, entersState, joinVoiceChannel, StreamType, VoiceConnectionStatus, type VoiceConnection } from '@discordjs/voice';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { processCpuMs } from './voice-measure.js';
 
 /** A command from the bench. */
 type Command =
   | { cmd: 'join'; guilds: { guildId: string; channelId: string }[] }
   | { cmd: 'play'; guildIds: string[]; path: string; ffmpegVolume?: number }
   | { cmd: 'leave' };
-
-/** CPU time of this process and of its finished children (ffmpeg), in ms, from /proc/self/stat. */
-export interface CpuTimes {
-  selfMs: number;
-  childrenMs: number;
-}
-
-const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-function cpuTimes(): CpuTimes {
-  // Fields after the command name: utime, stime, cutime, cstime are fields 14-17 of stat(5).
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-  const ms = (ticks: number): number => (ticks / ticksPerSecond) * 1000;
-  return { selfMs: ms(fields[11]! + fields[12]!), childrenMs: ms(fields[13]! + fields[14]!) };
-}
 
 const say = (event: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
 
@@ -58,7 +43,7 @@ async function join(guilds: { guildId: string; channelId: string }[]): Promise<v
 }
 
 async function play(guildIds: string[], path: string, ffmpegVolume: number | undefined): Promise<void> {
-  const before = cpuTimes();
+  const before = processCpuMs('self');
   const startMs = performance.now();
   const children: Promise<void>[] = [];
   await Promise.all(guildIds.map(async (guildId) => {
@@ -79,7 +64,7 @@ async function play(guildIds: string[], path: string, ffmpegVolume: number | und
     player.stop();
   }));
   await Promise.all(children);
-  const after = cpuTimes();
+  const after = processCpuMs('self');
   say({ event: 'played', wallMs: performance.now() - startMs, selfMs: after.selfMs - before.selfMs, childrenMs: after.childrenMs - before.childrenMs });
 }
 
