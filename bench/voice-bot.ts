@@ -19,6 +19,9 @@ interface BenchGuild extends VoiceSpot {
   trackId: string;
 }
 
+/** Length of the GTZAN clips, in s. */
+const TRACK_S = 30;
+
 const alice = (world: World): string => world.fake.defaults.users.alice;
 const where = (world: World, g: BenchGuild): { guildId: string; channelId: string; userId: string } => ({ guildId: g.guildId, channelId: g.textId, userId: alice(world) });
 
@@ -44,7 +47,15 @@ async function tracksEnded(voice: FakeVoiceServer, guildIds: readonly string[], 
     }
     return false;
   };
-  await voice.waitFor(() => guildIds.every(ended), timeoutMs, 'the end of every track');
+  try {
+    await voice.waitFor(() => guildIds.every(ended), timeoutMs, 'the end of every track');
+  } catch (error) {
+    const state = guildIds.map((id) => {
+      const packets = voice.packets(id).filter((p) => p.arrivalMs >= sinceMs);
+      return `${id}: ${packets.length} packets, ${packets.filter((p) => p.opus.equals(SILENCE_FRAME)).length} silence, last ${((packets.at(-1)?.arrivalMs ?? sinceMs) - sinceMs).toFixed(0)} ms`;
+    });
+    throw new Error(`${(error as Error).message}: ${state.join('; ')}`);
+  }
 }
 
 /** The bot's node process (below the tsx launcher) and everything under it. */
@@ -86,7 +97,7 @@ async function streams(world: World, voice: FakeVoiceServer, bot: ChildRun, guil
   const startMs = performance.now();
   await Promise.all(guilds.map((g) => command(world.fake, where(world, g), 'play', undefined, { track: g.trackId })));
   if (volumePercent !== undefined) await Promise.all(guilds.map((g) => command(world.fake, where(world, g), 'volume', undefined, { percent: volumePercent })));
-  await tracksEnded(voice, guilds.map((g) => g.guildId), startMs, 10 * 60_000);
+  await tracksEnded(voice, guilds.map((g) => g.guildId), startMs, (TRACK_S + 60) * 1000);
   const wallMs = performance.now() - startMs;
   const cpuMs = botCpuMs(bot) - beforeMs;
   await Promise.all(guilds.map((g) => command(world.fake, where(world, g), 'stop')));

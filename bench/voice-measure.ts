@@ -18,8 +18,10 @@ export interface StreamsRun {
   /** Streams with a gap over the limit, and how many such gaps there were in all. */
   streamsOverGapLimit: number;
   gapsOverLimit: number;
-  /** Sequence or timestamp breaks over all streams (0 when every stream is contiguous). */
+  /** Sequence or timestamp breaks within each voice session (SSRC) over all streams (0 when every stream is contiguous). */
   breaks: number;
+  /** Voice sessions beyond one per stream: reconnects during the run. */
+  reconnects: number;
   packets: number;
   wallS: number;
 }
@@ -28,14 +30,17 @@ const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 /** Judges the packets of `guildIds` that arrived after `startMs`, with the CPU the run took. */
 export function summariseRun(voice: FakeVoiceServer, guildIds: readonly string[], startMs: number, path: string, cpu: { cpuMs: number; wallMs: number }): StreamsRun {
-  const perStream = guildIds.map((id) => analyseArrival(voice.packets(id).filter((p) => p.arrivalMs >= startMs)));
+  const packets = guildIds.map((id) => voice.packets(id).filter((p) => p.arrivalMs >= startMs));
+  const perStream = packets.map((list) => analyseArrival(list));
+  const perSession = packets.flatMap((list) => [...new Set(list.map((p) => p.ssrc))].map((ssrc) => analyseArrival(list.filter((p) => p.ssrc === ssrc))));
   const cpuPercent = (cpu.cpuMs / cpu.wallMs) * 100;
   return {
     streams: guildIds.length, path, cpuPercent: round1(cpuPercent), cpuPercentPerStream: round1(cpuPercent / guildIds.length),
     maxGapMs: round1(Math.max(...perStream.map((a) => a.maxGapMs))),
     streamsOverGapLimit: perStream.filter((a) => a.maxGapMs > TARGETS.maxGapMs).length,
     gapsOverLimit: perStream.reduce((n, a) => n + a.gapsOver(TARGETS.maxGapMs), 0),
-    breaks: perStream.reduce((n, a) => n + a.sequenceBreaks.length + a.timestampBreaks.length, 0),
+    breaks: perSession.reduce((n, a) => n + a.sequenceBreaks.length + a.timestampBreaks.length, 0),
+    reconnects: perSession.length - guildIds.length,
     packets: perStream.reduce((n, a) => n + a.packets, 0), wallS: round1(cpu.wallMs / 1000),
   };
 }
