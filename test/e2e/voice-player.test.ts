@@ -82,7 +82,7 @@ describe('the voice player', () => {
     }
   }, 120_000);
 
-  it('plays the radio when the queue runs out, recovers from a voice drop and a gateway resume, and leaves an emptied channel', async () => {
+  it('plays the radio when the queue runs out, recovers from a voice drop, a gateway resume and a new gateway session, and leaves an emptied channel', async () => {
     const fake = world.fake;
     const g = fake.defaults.guilds[0];
     const { alice, carol } = fake.defaults.users;
@@ -100,6 +100,10 @@ describe('the voice player', () => {
     fake.dropGatewayConnections();
     const afterResume = voice.packets(g.id).length;
     await voice.waitFor(() => voice.packets(g.id).length >= afterResume + 50, 20_000, 'audio after the gateway resumed');
+    // A gateway session that cannot be resumed (4009): the client identifies anew; the player rejoins if it must.
+    fake.dropGatewayConnections(4009);
+    const afterIdentify = voice.packets(g.id).length;
+    await voice.waitFor(() => voice.packets(g.id).length >= afterIdentify + 50, 30_000, 'audio after a new gateway session');
     expect(text(await command(fake, at(fake, 0, 'carol'), 'nowplaying'))).toMatch(/radio/);
     // A DJ turns it down: ffmpeg re-encodes from where the track was, and the audio goes on.
     expect(text(await command(fake, at(fake, 0, 'alice'), 'volume', undefined, { percent: 60 }))).toMatch(/Volume 60%/);
