@@ -93,7 +93,7 @@ async function run(config: AppConfig, logger: Logger, closers: Closer[]): Promis
     stores: { ...stores, images: new ImageFiles(join(config.dataDir, 'spectrograms')) },
     jobs: {
       classify: queues.classify, classifyEvents: queues.events.classify, copy: queues.copy, copyEvents: queues.events.copy,
-      train: queues.train, trainDebounceMs: config.trainDebounceMs,
+      train: queues.train, trainDebounceMs: config.trainDebounceMs, tasteMap: queues.tasteMap, tasteMapEvents: queues.events.tasteMap,
     },
     download: (url, options) => downloadAttachment(url, { maxBytes: options.maxBytes, allowedHosts: options.hosts }),
     recs: { libraries: new LibraryCache(stores.tracks, logger) },

@@ -17,7 +17,7 @@ export interface StartWorkersOptions {
   /** Jobs run at once per analysis queue; default `config.workerConcurrency` (training runs one at a time). */
   concurrency?: number;
   /**
-   * Queues to serve. Default: classify, embed and copy, and train when `config.dataDir` holds the
+   * Queues to serve. Default: classify, embed, copy and taste-map, and train when `config.dataDir` holds the
    * bot's SQLite file (training reads a server's data from it: it runs where the bot's data is).
    */
   queues?: readonly QueueName[];
@@ -29,7 +29,7 @@ export type WorkerConfig = Pick<AppConfig, 'workerConcurrency' | 'jobLockMs' | '
 /** The queues a worker process serves by default (see {@link StartWorkersOptions.queues}). */
 export function defaultQueues(dataDir: string | undefined): QueueName[] {
   const hasStore = dataDir !== undefined && existsSync(join(dataDir, DATABASE_FILE));
-  return [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy, ...(hasStore ? [QUEUE_NAMES.train] : [])];
+  return [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy, QUEUE_NAMES.tasteMap, ...(hasStore ? [QUEUE_NAMES.train] : [])];
 }
 
 /** Running workers; `close()` lets running jobs finish, then stops. */
@@ -119,6 +119,6 @@ export async function startWorkersBesideBot(
   logger: Logger,
   connection: ConnectionOptions,
 ): Promise<RunningWorkers> {
-  const queues = config.startWorkers === 0 ? [QUEUE_NAMES.train] : [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy, QUEUE_NAMES.train];
+  const queues = config.startWorkers === 0 ? [QUEUE_NAMES.train] : [QUEUE_NAMES.classify, QUEUE_NAMES.embed, QUEUE_NAMES.copy, QUEUE_NAMES.tasteMap, QUEUE_NAMES.train];
   return startWorkers(config, logger.child({ service: 'worker' }), connection, { concurrency: Math.max(1, config.startWorkers * config.workerConcurrency), queues });
 }

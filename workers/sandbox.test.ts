@@ -13,7 +13,7 @@ describe('sandbox', () => {
   });
 
   it('every processor file exists', () => {
-    expect(Object.keys(PROCESSOR_FILES).sort()).toEqual(['classify', 'copy', 'embed', 'train']);
+    expect(Object.keys(PROCESSOR_FILES).sort()).toEqual(['classify', 'copy', 'embed', 'taste-map', 'train']);
     for (const file of Object.values(PROCESSOR_FILES)) expect(existsSync(file)).toBe(true);
   });
 });

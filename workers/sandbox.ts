@@ -15,6 +15,7 @@ export const PROCESSOR_FILES: Readonly<Partial<Record<QueueName, string>>> = {
   embed: fileURLToPath(new URL('./embed.ts', import.meta.url)),
   copy: fileURLToPath(new URL('./copy.ts', import.meta.url)),
   train: fileURLToPath(new URL('./train.ts', import.meta.url)),
+  'taste-map': fileURLToPath(new URL('./taste-map.ts', import.meta.url)),
 };
 
 /** Node options of a processor child: tsx's loader; `--inspect` flags of the parent are left out. */

@@ -1,5 +1,5 @@
 import type { QueueEvents } from 'bullmq';
-import type { ClassifyQueue, CopyQueue, TrainQueue } from '../jobs/queues.js';
+import type { ClassifyQueue, CopyQueue, TasteMapQueue, TrainQueue } from '../jobs/queues.js';
 import type { Stores } from '../store/index.js';
 
 /**
@@ -28,6 +28,9 @@ export interface BotJobs {
   train: TrainQueue;
   /** How long training waits after the latest reaction or correction, in ms. */
   trainDebounceMs: number;
+  /** Taste maps for /profile, drawn by workers. */
+  tasteMap: TasteMapQueue;
+  tasteMapEvents: QueueEvents;
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   type EmbedJobData,
   type EmbedJobResult,
   type QueueName,
+  type TasteMapJobData,
+  type TasteMapJobResult,
   type TrainJobData,
   type TrainJobResult,
 } from './schemas.js';
@@ -46,6 +48,13 @@ export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>>
     removeOnComplete: { age: 24 * HOUR_S, count: 100 },
     removeOnFail: { age: 24 * HOUR_S, count: 100 },
   },
+  // A member waits for it: one retry; kept 10 minutes, so that the same /profile is drawn once.
+  'taste-map': {
+    attempts: 2,
+    backoff: { type: 'fixed', delay: 500 },
+    removeOnComplete: { age: 600, count: 100 },
+    removeOnFail: { age: HOUR_S, count: 100 },
+  },
 };
 
 /** Options shared by queues, events and workers. */
@@ -59,6 +68,7 @@ export type ClassifyQueue = Queue<ClassifyJobData, ClassifyJobResult>;
 export type EmbedQueue = Queue<EmbedJobData, EmbedJobResult>;
 export type CopyQueue = Queue<CopyJobData, CopyJobResult>;
 export type TrainQueue = Queue<TrainJobData, TrainJobResult>;
+export type TasteMapQueue = Queue<TasteMapJobData, TasteMapJobResult>;
 
 /** The producer's side of the job system: the queues and their event streams. */
 export interface JobQueues {
@@ -68,7 +78,9 @@ export interface JobQueues {
   train: TrainQueue;
   /** Loudness-normalised playback copies of uploads. */
   copy: CopyQueue;
-  events: { classify: QueueEvents; embed: QueueEvents; copy: QueueEvents };
+  /** Taste maps of /profile (`workers/taste-map.ts`). */
+  tasteMap: TasteMapQueue;
+  events: { classify: QueueEvents; embed: QueueEvents; copy: QueueEvents; tasteMap: QueueEvents };
   /** Closes every queue and event stream (their Redis connections). */
   close(): Promise<void>;
 }
@@ -96,19 +108,23 @@ export function createJobQueues(options: QueueOptions, onError: (error: Error, s
   const embed = createQueue<EmbedJobData, EmbedJobResult>(QUEUE_NAMES.embed, options);
   const train = createQueue<TrainJobData, TrainJobResult>(QUEUE_NAMES.train, options);
   const copy = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, options);
+  const tasteMap = createQueue<TasteMapJobData, TasteMapJobResult>(QUEUE_NAMES.tasteMap, options);
   const events = {
     classify: createQueueEvents(QUEUE_NAMES.classify, options),
     embed: createQueueEvents(QUEUE_NAMES.embed, options),
     copy: createQueueEvents(QUEUE_NAMES.copy, options),
+    tasteMap: createQueueEvents(QUEUE_NAMES.tasteMap, options),
   };
   const all: readonly (readonly [string, Queue | QueueEvents])[] = [
     ['queue:classify', classify],
     ['queue:embed', embed],
     ['queue:train', train],
     ['queue:copy', copy],
+    ['queue:taste-map', tasteMap],
     ['events:classify', events.classify],
     ['events:embed', events.embed],
     ['events:copy', events.copy],
+    ['events:taste-map', events.tasteMap],
   ];
   for (const [source, emitter] of all) {
     // Every waiting request adds listeners (bullmq's waitUntilFinished, progress): many at once is normal.
@@ -121,6 +137,7 @@ export function createJobQueues(options: QueueOptions, onError: (error: Error, s
     embed,
     train,
     copy,
+    tasteMap,
     events,
     close: async () => {
       await Promise.all(all.map(([, emitter]) => (emitter instanceof Queue ? emitter.close() : emitter.close())));

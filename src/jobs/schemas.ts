@@ -20,6 +20,8 @@ export const QUEUE_NAMES = {
    * classification (never delaying the answer). Job id = `copy_<hash>` (see `copyJobId`).
    */
   copy: 'copy',
+  /** A server's taste map for /profile (2-D projection and PNG). Job id = hash of the payload. */
+  tasteMap: 'taste-map',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -179,6 +181,26 @@ export const TrainJobResult = z.object({
   fitMs: z.number().nonnegative(),
 });
 export type TrainJobResult = z.infer<typeof TrainJobResult>;
+
+/** Most tracks one taste map draws (a larger library is sampled, the member's likes always kept). */
+export const MAX_MAP_TRACKS = 2000;
+
+/** A taste map to draw: the library's embeddings with their genres, the member's likes marked. */
+export const TasteMapJobData = z.object({
+  title: z.string().max(120),
+  tracks: z.array(z.object({
+    embedding: z.array(z.number()).min(2).max(512),
+    genre: z.string().min(1).max(32),
+    liked: z.boolean(),
+  })).min(1).max(MAX_MAP_TRACKS),
+});
+export type TasteMapJobData = z.infer<typeof TasteMapJobData>;
+
+export const TasteMapJobResult = z.object({
+  /** The map as PNG. */
+  pngBase64: z.string().min(1),
+});
+export type TasteMapJobResult = z.infer<typeof TasteMapJobResult>;
 
 /** A failure the worker knows to be final (bad audio): not retried; `code` is an AudioErrorCode. */
 export const FailureReason = z.object({ code: z.string(), message: z.string() });

@@ -6,7 +6,7 @@ import type { FakeInteraction } from '../fake-discord/index.js';
 import { GTZAN_DIR } from '../gtzan.js';
 import type { ChildRun } from './harness.js';
 import { World, excerpt } from './harness.js';
-import { ANSWER_MS, at, classify, command, isTrackMessage, text } from './members.js';
+import { ANSWER_MS, at, classify, command, isTrackMessage, pngSize, text } from './members.js';
 
 /**
  * /recommend end to end: a library of real GTZAN clips classified by the real worker, a member
@@ -91,6 +91,24 @@ describe('/recommend', () => {
     expect(share(second.picks)).toBeGreaterThan(share(first.picks));
     expect(second.picks.filter((m) => trueGenre(m) === liked).length).toBe(PER_GENRE - first.picks.filter((m) => trueGenre(m) === liked).length);
     expect(text(second.picks[0]!)).toMatch(/which you liked|because you liked/);
+  }, 60_000);
+
+  it('shows in /profile what was learned: top genres, the tracks that shaped it, and a map of the library with the likes marked', async () => {
+    const where = at(world.fake, 0, 'carol');
+    const run = world.fake.runSlashCommand({ ...where, name: 'profile' });
+    const reply = await run.response(undefined, ANSWER_MS);
+    const shown = text(reply);
+    expect(shown).toMatch(/Likes\n\d\nDislikes\n\d/);
+    expect(shown).toMatch(/What I learned\nYou lean to \*\*[a-z]+\*\*/);
+    const shaped = /Tracks that shaped it\n([\s\S]*?)(\n[A-Z]|$)/.exec(shown)?.[1] ?? '';
+    expect(shaped.split('\n').length).toBeGreaterThanOrEqual(1);
+    // Only tracks of the genre carol liked shaped her taste.
+    const likedGenres = new Set([...shaped.matchAll(/👍 \*\*([a-z]+)\.\d+\*\*/g)].map((m) => m[1]));
+    expect(likedGenres.size).toBe(1);
+    expect(reply.embeds[0]?.image?.url).toBe(reply.attachments[0]?.url);
+    const [file] = run.files();
+    expect(file?.attachment.filename).toBe('taste-map.png');
+    expect(pngSize(file!.data).width).toBeGreaterThan(400);
   }, 60_000);
 
   it('recommends like a library track picked by autocomplete, and by genre', async () => {
