@@ -82,7 +82,8 @@ export async function startWorkers(
     worker.on('failed', (job, error) => log.warn({ ...describeJob(job), err: error }, 'job failed'));
     worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled: its worker stopped; it will run again'));
     worker.on('completed', (job) => {
-      log.info(describeJob(job), 'job completed');
+      // A training's summary (counts and what was fitted, no member data) tells operators what it learned from.
+      log.info({ ...describeJob(job), ...(queue === QUEUE_NAMES.train && { result: job.returnvalue as unknown }) }, 'job completed');
       if (queue === QUEUE_NAMES.classify) enqueueCopyAfter(copies, job, log);
     });
     workers.push(worker);

@@ -68,6 +68,7 @@ export async function showRecommendations(
     else await interaction.editReply({ ...NO_MENTIONS, content });
   };
   let answer;
+  const started = performance.now();
   try {
     answer = await recommendTracks(query, deps);
   } catch (error) {
@@ -75,11 +76,12 @@ export async function showRecommendations(
     if (options.replyAsFollowup && isUserError(error)) return say(error.message);
     throw error;
   }
+  const computeMs = Math.round((performance.now() - started) * 10) / 10;
   const likeTitle = query.likeTrackId !== undefined ? (await deps.recs.libraries.get(query.guildId)).tracks.get(query.likeTrackId)?.title : undefined;
   await say(recommendHeader(query, answer, likeTitle));
   for (const [i, pick] of answer.picks.entries()) {
     const message = await interaction.followUp(recommendationMessage(pick, i + 1));
     await publish(message, query.guildId, pick.track.id, deps);
   }
-  deps.logger.info({ guildId: query.guildId, userId: query.userId, scope: query.scope, like: query.likeTrackId, genre: query.genre, model: answer.model?.fittedAt, picks: answer.picks.map((p) => p.track.id) }, 'recommendations shown');
+  deps.logger.info({ guildId: query.guildId, userId: query.userId, scope: query.scope, like: query.likeTrackId, genre: query.genre, model: answer.model?.fittedAt, computeMs, picks: answer.picks.map((p) => p.track.id) }, 'recommendations shown');
 }

@@ -4,7 +4,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeInteraction } from '../fake-discord/index.js';
 import { GTZAN_DIR } from '../gtzan.js';
-import type { ChildRun } from './harness.js';
+import type { ChildRun, LogLine } from './harness.js';
 import { World, excerpt } from './harness.js';
 import { ANSWER_MS, at, classify, command, isTrackMessage, pngSize, text } from './members.js';
 
@@ -91,6 +91,14 @@ describe('/recommend', () => {
     expect(share(second.picks)).toBeGreaterThan(share(first.picks));
     expect(second.picks.filter((m) => trueGenre(m) === liked).length).toBe(PER_GENRE - first.picks.filter((m) => trueGenre(m) === liked).length);
     expect(text(second.picks[0]!)).toMatch(/which you liked|because you liked/);
+
+    // A second round of reactions: twelve in all, enough for the server's preference model.
+    const before2 = votes();
+    for (const pick of second.picks) world.fake.react(where.userId, where.channelId, pick.id, trueGenre(pick) === liked ? '👍' : '👎');
+    await bot.waitForLog('vote recorded', 10_000, () => votes() >= before2 + second.picks.length);
+    const third = await recommend(where, {}, 6);
+    second.picks.forEach((m) => rated.add(shortId(m)));
+    expect(third.picks.map(shortId).filter((id) => rated.has(id))).toEqual([]);
   }, 60_000);
 
   it('shows in /profile what was learned: top genres, the tracks that shaped it, and a map of the library with the likes marked', async () => {
@@ -136,22 +144,26 @@ describe('/recommend', () => {
     expect(picks.filter((m) => trueGenre(m) === 'classical').length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
-  it('trains the server\'s model after the reactions (once), stores it, and keeps servers apart', async () => {
+  it('trains the server\'s model after the reactions (once per burst), stores it, and keeps servers apart', async () => {
     const trained = (run: ChildRun): number => run.lines.filter((l) => l.msg === 'job completed' && l.queue === 'train').length;
-    await bot.waitForLog('job completed', 30_000, (l) => l.queue === 'train');
+    type Summary = { feedbackCount?: number; preference?: boolean; guildId?: string };
+    const result = (l: LogLine): Summary => (typeof l.result === 'object' && l.result !== null ? l.result : {});
+    const twelve = await bot.waitForLog('job completed', 30_000, (l) => l.queue === 'train' && result(l).feedbackCount === 12);
+    expect(result(twelve)).toMatchObject({ guildId: world.fake.defaults.guilds[0].id, preference: true });
     const header = (await recommend(at(world.fake, 0, 'carol'), {}, 1)).header.content;
-    expect(header).toMatch(/Using this server's model, trained <t:\d+:R> on 6 reactions/);
-    // The six reactions came in a burst: one training.
-    expect(trained(bot)).toBe(1);
+    expect(header).toMatch(/Using this server's model, trained <t:\d+:R> on 12 reactions/);
+    // Twelve reactions in two bursts: at most two trainings, not twelve.
+    expect(trained(bot)).toBeLessThanOrEqual(2);
+    const trainedInGuild0 = trained(bot);
 
     const other = at(world.fake, 1, 'carol');
     for (const n of [10, 11]) await classify(world.fake, other, { filename: `pop.000${n}.flac`, data: excerpt('pop', n), contentType: 'audio/flac' });
     const otherFirst = await recommend(other, {}, 1);
     expect(otherFirst.header.content).toMatch(/No model trained for this server yet/);
     world.fake.react(other.userId, other.channelId, otherFirst.picks[0]!.id, '👍');
-    await bot.waitForLog('job completed', 30_000, () => trained(bot) >= 2);
+    await bot.waitForLog('job completed', 30_000, () => trained(bot) > trainedInGuild0);
     expect((await recommend(other, {}, 1)).header.content).toMatch(/on 1 reactions/);
-    expect((await recommend(at(world.fake, 0, 'bob'), {}, 1)).header.content).toMatch(/on 6 reactions/);
+    expect((await recommend(at(world.fake, 0, 'bob'), {}, 1)).header.content).toMatch(/on 12 reactions/);
   }, 90_000);
 
   it('reloads the stored model after a restart and uses it', async () => {
@@ -159,7 +171,7 @@ describe('/recommend', () => {
     bot = await world.startBot(BOT_ENV);
     const where = at(world.fake, 0, 'carol');
     const again = await recommend(where, {}, 3);
-    expect(again.header.content).toMatch(/Using this server's model, trained <t:\d+:R> on 6 reactions/);
+    expect(again.header.content).toMatch(/Using this server's model, trained <t:\d+:R> on 12 reactions/);
     const shown = await bot.waitForLog('recommendations shown', 10_000);
     expect(shown.model).toBeTruthy();
   }, 120_000);
