@@ -102,7 +102,7 @@ describe('classify through Redis and a sandboxed worker', () => {
     expect(copy.durationS).toBeCloseTo(30, 0);
 
     // The stored copy analysed again, as after a model change.
-    const embed = await enqueueEmbed(queues.embed, jobId, oggBytes, result.modelVersion);
+    const embed = await enqueueEmbed(queues.embed, jobId, oggBytes, result.modelVersion, audioCopy.loudness.gainDb);
     const again = await waitForEmbed(queues.embed, queues.events.embed, embed.jobId);
     expect(again).toMatchObject({ hash: jobId, modelVersion: result.modelVersion });
     expect(again.analysis.durationS).toBeCloseTo(30, 0);

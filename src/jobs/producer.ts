@@ -61,9 +61,13 @@ export function embedJobId(modelVersion: string, hash: string): string {
   return `${modelVersion.replace(/[^A-Za-z0-9._-]/g, '_')}_${hash}`;
 }
 
-/** Enqueues the re-analysis of a stored Ogg/Opus copy for `modelVersion` (one job per track and version). */
-export async function enqueueEmbed(queue: EmbedQueue, hash: string, oggBytes: Uint8Array, modelVersion: string): Promise<Enqueued> {
-  const data = EmbedJobData.parse({ hash, audioBase64: toBase64(oggBytes) });
+/**
+ * Enqueues the re-analysis of a stored Ogg/Opus copy for `modelVersion` (one job per track and
+ * version). `copyGainDb` is the loudness gain the copy was encoded with (its stored description),
+ * undone before the analysis so that level features (rms) match the upload's.
+ */
+export async function enqueueEmbed(queue: EmbedQueue, hash: string, oggBytes: Uint8Array, modelVersion: string, copyGainDb = 0): Promise<Enqueued> {
+  const data = EmbedJobData.parse({ hash, audioBase64: toBase64(oggBytes), ...(copyGainDb !== 0 && { copyGainDb }) });
   const jobId = embedJobId(modelVersion, hash);
   return { jobId, hash, existing: await addOnce(queue, jobId, data) };
 }

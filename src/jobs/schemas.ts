@@ -141,6 +141,8 @@ export const EmbedJobData = z.object({
   hash: ContentHash,
   /** The stored compact copy (Ogg/Opus) to analyse again. */
   audioBase64: Base64,
+  /** The loudness gain baked into that copy (its description's `loudness.gainDb`), undone before the analysis; default 0. */
+  copyGainDb: z.number().min(-60).max(60).optional(),
 });
 export type EmbedJobData = z.infer<typeof EmbedJobData>;
 
