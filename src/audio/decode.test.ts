@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { threeMinuteMp3 } from '../../bench/track.js';
 import { ANALYSIS_SAMPLE_RATE_HZ, decodeAudio, isSilent, peakDbfs, type DecodedAudio } from './index.js';
 import {
   bestCorrelation,
@@ -111,9 +112,10 @@ describe('peakDbfs and isSilent', () => {
 
 describe('decodeAudio cancellation', () => {
   it('kills ffmpeg when the signal aborts, leaving no child process', async () => {
-    const bytes = await readFile(REAL_FLAC);
+    // A real 3-minute mp3 upsampled to 192 kHz keeps ffmpeg busy long enough to be caught
+    // running, even when a busy machine makes the scan of /proc below slow.
+    const bytes = await readFile(await threeMinuteMp3());
     const controller = new AbortController();
-    // Upsampling to 192 kHz keeps ffmpeg busy long enough to be caught running.
     const decoding = decodeAudio(bytes, { signal: controller.signal, sampleRateHz: 192_000 });
     const outcome = decoding.then(() => 'decoded', (error: unknown) => error);
     const startedMs = Date.now();
