@@ -1,36 +1,15 @@
 import { AudioPlayerStatus, createAudioPlayer, NoSubscriberBehavior, type AudioResource } from '@discordjs/voice';
-import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { RadioSeed } from '../../recs/radio.js';
-import type { BotStores } from '../ports.js';
 import { playbackFeedback } from './listen-feedback.js';
-import type { LoudnessCache } from './loudness.js';
 import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-playing.js';
-import type { RadioFeed } from './radio-feed.js';
+import type { PlayerEnv, PlayerStatus } from './player-env.js';
 import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
 import { TrackQueue, type QueuedTrack } from './track-queue.js';
 import { openStoredTrack, type TrackStream } from './track-stream.js';
-import { VoiceLink, type VoiceLinkOptions } from './voice-link.js';
+import { VoiceLink } from './voice-link.js';
 
-/** Timing and tools of the players (from `src/config.ts`). */
-export interface VoiceOptions extends VoiceLinkOptions {
-  /** Leave after this long with nothing playing, in ms. */
-  idleTimeoutMs: number;
-  /** Leave after the channel has been empty (bots aside) this long, in ms. */
-  emptyTimeoutMs: number;
-  /** The ffmpeg executable of the volume path; default "ffmpeg". */
-  ffmpegPath?: string;
-}
-
-/** What every server's player shares. */
-export interface PlayerEnv {
-  client: Client<true>;
-  stores: Pick<BotStores, 'tracks' | 'audio' | 'feedback' | 'trackMessages'>;
-  logger: Logger;
-  options: VoiceOptions;
-  loudness: LoudnessCache;
-  radio: RadioFeed;
-}
+export type { PlayerEnv, PlayerStatus, VoiceOptions } from './player-env.js';
 
 /** The track playing now and what its end needs to know. */
 interface Playing {
@@ -42,17 +21,6 @@ interface Playing {
   offsetS: number;
   messageId?: string;
   skippedBy: string[];
-}
-
-/** What /nowplaying shows. */
-export interface PlayerStatus {
-  track?: QueuedTrack;
-  elapsedS: number;
-  paused: boolean;
-  volumePercent: number;
-  radio: boolean;
-  upNext: readonly QueuedTrack[];
-  channelId?: string;
 }
 
 /** How long a track waits for its audio copy while the copy job runs, in ms. */

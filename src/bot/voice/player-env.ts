@@ -1,0 +1,38 @@
+import type { Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { BotStores } from '../ports.js';
+import type { LoudnessCache } from './loudness.js';
+import type { RadioFeed } from './radio-feed.js';
+import type { QueuedTrack } from './track-queue.js';
+import type { VoiceLinkOptions } from './voice-link.js';
+
+/** Timing and tools of the players (from `src/config.ts`). */
+export interface VoiceOptions extends VoiceLinkOptions {
+  /** Leave after this long with nothing playing, in ms. */
+  idleTimeoutMs: number;
+  /** Leave after the channel has been empty (bots aside) this long, in ms. */
+  emptyTimeoutMs: number;
+  /** The ffmpeg executable of the volume path; default "ffmpeg". */
+  ffmpegPath?: string;
+}
+
+/** What every server's player shares. */
+export interface PlayerEnv {
+  client: Client<true>;
+  stores: Pick<BotStores, 'tracks' | 'audio' | 'feedback' | 'trackMessages'>;
+  logger: Logger;
+  options: VoiceOptions;
+  loudness: LoudnessCache;
+  radio: RadioFeed;
+}
+
+/** What /nowplaying shows. */
+export interface PlayerStatus {
+  track?: QueuedTrack;
+  elapsedS: number;
+  paused: boolean;
+  volumePercent: number;
+  radio: boolean;
+  upNext: readonly QueuedTrack[];
+  channelId?: string;
+}
