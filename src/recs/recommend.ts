@@ -12,7 +12,10 @@ export interface BlendWeights {
   genre: number;
   /** Only for the server view and for cold-start members. */
   popularity: number;
-  /** The learned preference (fine-tuning): the server model's when given, else the member's with `fineTune`. */
+  /**
+   * The member's own learned preference with `fineTune` (blended as a component). The server
+   * model's preference, when given, is not blended but multiplies the blend (see recommendForMember).
+   */
   learned: number;
 }
 
@@ -44,9 +47,10 @@ export interface RecRequest {
   /** Options of the fine-tuning fit (see {@link fitPreference}). */
   preference?: PreferenceOptions;
   /**
-   * The server's fine-tuned models (see {@link fitServerModel}): its preference model is blended
-   * into every score (and its taste direction searched for candidates), its genre head replaces
-   * the tracks' genre probabilities.
+   * The server's fine-tuned models (see {@link fitServerModel}): every blended score is
+   * multiplied by the preference model's P(👍) for the member (or the server), its taste
+   * direction is searched for candidates, and its genre head replaces the tracks' genre
+   * probabilities.
    */
   serverModel?: ServerModel;
 }
@@ -131,6 +135,19 @@ function maxDot(e: ArrayLike<number>, queries: readonly ArrayLike<number>[]): nu
   return best;
 }
 
+/**
+ * Sets each candidate's relevance: its blended score, times the server model's P(👍)
+ * (`parts.learned`) when `byModel`; where the blend carries no signal at all (nothing rated
+ * yet), the probability alone.
+ */
+function gate(cands: Scored[], blended: readonly number[], byModel: boolean): void {
+  const signal = blended.some((r) => r > 0);
+  cands.forEach((c, i) => {
+    const r = blended[i] ?? 0;
+    c.relevance = !byModel ? r : signal ? r * c.parts.learned : c.parts.learned;
+  });
+}
+
 /** Min-max scales each component over the candidates and blends them by `w`. */
 function blend(cands: { parts: ScoreParts }[], w: BlendWeights): number[] {
   const scaled = KEYS.map((key) => {
@@ -204,7 +221,7 @@ export function recommendForServer(req: RecRequest, exclude: ReadonlySet<string>
     return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason, parts: { ...ZERO, content: dot(t.embedding, q), popularity: p?.score ?? 0, learned } }];
   });
   const w = { ...DEFAULT_WEIGHTS, ...req.weights };
-  blend(cands, { ...ZERO, content: w.content, popularity: w.popularity, learned: scorer ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  gate(cands, blend(cands, { ...ZERO, content: w.content, popularity: w.popularity }), scorer !== undefined);
   cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
   return finish(cands, req);
 }
@@ -251,7 +268,10 @@ export function recommendForMember(req: RecRequest, userId: string): Recommendat
     return [{ id, embedding: t.embedding, artist: t.artist, relevance: 0, reason: '', parts }];
   });
   const w = { ...DEFAULT_WEIGHTS, ...req.weights };
-  blend(cands, { ...w, popularity: 0, learned: learnedQuery ? w.learned : 0 }).forEach((r, i) => ((cands[i] as Scored).relevance = r));
+  // The server model's P(👍) gates the blend (relevance x probability: what the heuristics
+  // rank high and the server's reactions say this member will like); the per-member fit is
+  // blended in as one more component.
+  gate(cands, blend(cands, { ...w, popularity: 0, learned: pref ? w.learned : 0 }), scorer !== undefined);
   cands.sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1));
   const top = cands.slice(0, Math.max(pool, (req.k ?? 10) * 5));
   return finish(top, req, (c) => memberReason(lib, c, cf.get(c.id)?.because, rated, req.serverModel));
