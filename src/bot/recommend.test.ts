@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trainingInput } from '../jobs/train-input.js';
 import { GENRES, type Genre } from '../ml/genres.js';
+import { fitServerModel } from '../recs/server-model.js';
 import type { Stores } from '../store/index.js';
 import { GUILD_A, GUILD_B, USER_1, USER_2, makeTrack, reaction, tempDataDir } from '../store/test-support.js';
 import type { StoredTrack } from '../store/types.js';
@@ -96,5 +98,34 @@ describe('recommendTracks', () => {
     const server = await recommendTracks(query({ scope: 'server', count: 10 }), deps);
     expect(server.picks.map((p) => p.track.id)).not.toContain(track(GUILD_A, 'jazz', 1).id);
     expect(server.picks[0]?.recommendation.reason).toMatch(/popular here/);
+  });
+});
+
+describe('the server model in recommendations', () => {
+  it('shows genres through the server\'s genre head, reports the model, and keeps it to its server', async () => {
+    for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(GUILD_A, 'rock', n));
+    for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(GUILD_A, 'jazz', n));
+    await stores.tracks.upsert(track(GUILD_B, 'rock', 9));
+    // Members hear this server's "rock" as blues: five of six corrected.
+    for (let n = 0; n < 5; n++) {
+      await stores.tracks.setCorrectedGenre(GUILD_A, track(GUILD_A, 'rock', n).id, 'blues');
+      await stores.labels.put({ guildId: GUILD_A, userId: USER_1, trackId: track(GUILD_A, 'rock', n).id, genre: 'blues', at: at() });
+    }
+    const before = await recommendTracks(query({ genre: 'rock', count: 10 }), deps);
+    expect(before.model).toBeUndefined();
+    expect(before.picks.map((p) => p.track.title)).toEqual(['rock-5']);
+    const all: StoredTrack[] = [];
+    for await (const t of stores.tracks.all(GUILD_A)) all.push(t);
+    const model = fitServerModel(trainingInput(all, [], await stores.labels.listByGuild(GUILD_A)));
+    expect(model.genreHead).toBeDefined();
+    await stores.serverModels.put({ guildId: GUILD_A, fittedAt: new Date().toISOString(), tracks: all.length, model });
+    const after = await recommendTracks(query({ genre: 'blues', count: 10 }), deps);
+    expect(after.model?.examples).toBe(5);
+    // The uncorrected rock track sounds like the corrected ones: the head moves it to blues too.
+    expect(after.picks.map((p) => p.track.title).sort()).toEqual(['rock-0', 'rock-1', 'rock-2', 'rock-3', 'rock-4', 'rock-5']);
+    await expect(recommendTracks(query({ genre: 'rock' }), deps)).rejects.toThrow(/no \*\*rock\*\*/);
+    const other = await recommendTracks(query({ guildId: GUILD_B, genre: 'rock' }), deps);
+    expect(other.model).toBeUndefined();
+    expect(other.picks).toHaveLength(1);
   });
 });
