@@ -94,6 +94,7 @@ async function firstPackets(world: World, voice: FakeVoiceServer, g: BenchGuild,
 
 async function streams(world: World, voice: FakeVoiceServer, bot: ChildRun, guilds: BenchGuild[], volumePercent: number | undefined): Promise<StreamsRun> {
   const beforeMs = botCpuMs(bot);
+  const dropsBefore = voice.udpReceiveDrops();
   const startMs = performance.now();
   await Promise.all(guilds.map((g) => command(world.fake, where(world, g), 'play', undefined, { track: g.trackId })));
   if (volumePercent !== undefined) await Promise.all(guilds.map((g) => command(world.fake, where(world, g), 'volume', undefined, { percent: volumePercent })));
@@ -102,7 +103,7 @@ async function streams(world: World, voice: FakeVoiceServer, bot: ChildRun, guil
   const cpuMs = botCpuMs(bot) - beforeMs;
   await Promise.all(guilds.map((g) => command(world.fake, where(world, g), 'stop')));
   const path = volumePercent === undefined ? 'bot\'s choice (stored copy as is when normalised)' : `ffmpeg volume (/volume ${volumePercent})`;
-  return summariseRun(voice, guilds.map((g) => g.guildId), startMs, path, { cpuMs, wallMs });
+  return summariseRun(voice, guilds.map((g) => g.guildId), startMs, path, { cpuMs, wallMs }, dropsBefore);
 }
 
 /**

@@ -107,12 +107,13 @@ async function firstPackets(streamer: Streamer, voice: FakeVoiceServer, spot: Vo
 async function streams(streamer: Streamer, voice: FakeVoiceServer, spots: VoiceSpot[], path: string, ffmpegVolume: number | undefined): Promise<StreamsRun> {
   streamer.send({ cmd: 'join', guilds: spots });
   await streamer.next('joined');
+  const dropsBefore = voice.udpReceiveDrops();
   const startMs = performance.now();
   streamer.send({ cmd: 'play', guildIds: spots.map((g) => g.guildId), path, ...(ffmpegVolume !== undefined && { ffmpegVolume }) });
   const played = await streamer.next('played', 10 * 60_000) as { wallMs: number; selfMs: number; childrenMs: number };
   streamer.send({ cmd: 'leave' });
   await streamer.next('left');
-  return summariseRun(voice, spots.map((s) => s.guildId), startMs, ffmpegVolume === undefined ? 'stored copy as is' : 'ffmpeg volume', { cpuMs: played.selfMs + played.childrenMs, wallMs: played.wallMs });
+  return summariseRun(voice, spots.map((s) => s.guildId), startMs, ffmpegVolume === undefined ? 'stored copy as is' : 'ffmpeg volume', { cpuMs: played.selfMs + played.childrenMs, wallMs: played.wallMs }, dropsBefore);
 }
 
 /**

@@ -22,6 +22,8 @@ export interface StreamsRun {
   breaks: number;
   /** Voice sessions beyond one per stream: reconnects during the run. */
   reconnects: number;
+  /** Datagrams the kernel dropped at the fake voice server's full receive buffer during the run (the receiver's fault), when known. */
+  receiverDrops: number | null;
   packets: number;
   wallS: number;
 }
@@ -29,7 +31,8 @@ export interface StreamsRun {
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 /** Judges the packets of `guildIds` that arrived after `startMs`, with the CPU the run took. */
-export function summariseRun(voice: FakeVoiceServer, guildIds: readonly string[], startMs: number, path: string, cpu: { cpuMs: number; wallMs: number }): StreamsRun {
+export function summariseRun(voice: FakeVoiceServer, guildIds: readonly string[], startMs: number, path: string, cpu: { cpuMs: number; wallMs: number }, dropsBefore: number | undefined): StreamsRun {
+  const dropsAfter = voice.udpReceiveDrops();
   const packets = guildIds.map((id) => voice.packets(id).filter((p) => p.arrivalMs >= startMs));
   const perStream = packets.map((list) => analyseArrival(list));
   const perSession = packets.flatMap((list) => [...new Set(list.map((p) => p.ssrc))].map((ssrc) => analyseArrival(list.filter((p) => p.ssrc === ssrc))));
@@ -41,6 +44,7 @@ export function summariseRun(voice: FakeVoiceServer, guildIds: readonly string[]
     gapsOverLimit: perStream.reduce((n, a) => n + a.gapsOver(TARGETS.maxGapMs), 0),
     breaks: perSession.reduce((n, a) => n + a.sequenceBreaks.length + a.timestampBreaks.length, 0),
     reconnects: perSession.length - guildIds.length,
+    receiverDrops: dropsBefore === undefined || dropsAfter === undefined ? null : dropsAfter - dropsBefore,
     packets: perStream.reduce((n, a) => n + a.packets, 0), wallS: round1(cpu.wallMs / 1000),
   };
 }

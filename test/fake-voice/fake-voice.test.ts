@@ -106,6 +106,8 @@ describe('fake voice server with @discordjs/voice', () => {
     expect(packets.slice(-arrival.silenceFrames).every((p) => p.opus.equals(SILENCE_FRAME))).toBe(true);
     expect(session!.failures).toEqual([]);
     expect(voice.strayPackets).toEqual([]);
+    // The socket's row in /proc/net/udp is found, and the kernel dropped nothing for it.
+    expect(voice.udpReceiveDrops()).toBe(0);
     expect(session!.speaking[0]?.speaking).toBe(1);
 
     // The file was made by ffmpeg's mono-to-stereo upmix (-3 dB per channel), so the source is decoded the same way.

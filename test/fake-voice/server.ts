@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { VoiceCloseCodes, VoiceEncryptionMode } from 'discord-api-types/voice/v8';
@@ -7,6 +8,9 @@ import { makeSelfSignedCertificate, trustInThisProcess, type TestCertificate } f
 import type { PacketFailure, RtpPacketRecord, VoiceGrant, VoiceSessionRecord } from './records.js';
 import { VoiceGatewayConnection, type LiveSession } from './voice-gateway.js';
 import { handleVoiceDatagram } from './voice-udp.js';
+
+/** Requested receive buffer of the UDP socket, in bytes. */
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Options of FakeVoiceServer.start; every field has a default. */
 export interface FakeVoiceServerOptions {
@@ -47,7 +51,8 @@ export class FakeVoiceServer {
     const certificate = makeSelfSignedCertificate();
     const https = createServer({ cert: certificate.certPem, key: certificate.keyPem });
     const wss = new WebSocketServer({ server: https });
-    const udp = createSocket('udp4');
+    // A deep receive buffer (the kernel caps it at net.core.rmem_max) rides out pauses of this process's event loop.
+    const udp = createSocket({ type: 'udp4', recvBufferSize: UDP_RECEIVE_BUFFER_BYTES });
     await Promise.all([
       new Promise<void>((resolve, reject) => https.once('error', reject).listen(0, '127.0.0.1', () => resolve())),
       new Promise<void>((resolve, reject) => udp.once('error', reject).bind(0, '127.0.0.1', () => resolve())),
@@ -77,6 +82,23 @@ export class FakeVoiceServer {
       ws.on('close', () => this.connections.delete(ws));
     });
     this.udp.on('message', (message, from) => handleVoiceDatagram(this.udpHost, this.udp, message, from));
+  }
+
+  /**
+   * Datagrams the kernel dropped because this server's UDP receive buffer was full (the test
+   * process did not read in time), from /proc/net/udp; undefined where that file is missing.
+   * A sequence break with drops here is the receiver's fault, not the sender's.
+   */
+  udpReceiveDrops(): number | undefined {
+    let table: string;
+    try {
+      table = readFileSync('/proc/net/udp', 'utf8');
+    } catch {
+      return undefined;
+    }
+    const local = `0100007F:${this.udp.address().port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const row = table.split('\n').map((line) => line.trim().split(/\s+/)).find((fields) => fields[1] === local);
+    return row ? Number(row.at(-1)) : undefined;
   }
 
   /** UDP keep-alive datagrams received (@discordjs/voice sends one every 5 s). */
