@@ -18,8 +18,12 @@ import { at, classify, command, text } from './members.js';
  * source decoded by ffmpeg), a /skip that advances the queue, and a voice connection dropped once.
  */
 const CLIP_S = 8;
-/** Largest accepted gap between packets in ms: 60 ms is the target, the rest is room for a busy 2-core machine. */
-const GAP_LIMIT_MS = 150;
+/**
+ * Largest gap between packets that these tests accept, in ms. The 60 ms target is the
+ * benchmark's (bench/voice.ts, on an idle machine); here the sender shares two busy cores with
+ * the whole suite, and this limit catches a stalled or restarted stream, not scheduling noise.
+ */
+const GAP_LIMIT_MS = 400;
 
 let world: World;
 let voice: FakeVoiceServer;

@@ -24,8 +24,12 @@ const CLIP = join(GTZAN_DIR, 'audio/full/jazz/jazz.00010.flac');
 /** Seconds of the clip the short file holds, and the longer one for drops. */
 const SHORT_S = 3;
 const LONG_S = 6;
-/** Largest gap between packets that these tests accept, in ms: 60 ms is the target, the rest is room for a busy 2-core machine. */
-const GAP_LIMIT_MS = 150;
+/**
+ * Largest gap between packets that these tests accept, in ms. The 60 ms target is the
+ * benchmark's (bench/voice.ts, on an idle machine); here the sender shares two busy cores with
+ * the whole suite, and this limit catches a stalled or restarted stream, not scheduling noise.
+ */
+const GAP_LIMIT_MS = 400;
 
 let voice: FakeVoiceServer;
 let fake: FakeDiscord;
