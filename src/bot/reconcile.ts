@@ -1,6 +1,7 @@
 import { SnowflakeUtil, type Message } from 'discord.js';
 import type { FeedbackEvent, TrackMessage } from '../store/types.js';
 import type { Deps } from './deps.js';
+import { scheduleTraining } from './recommend-training.js';
 import { VOTES } from './track-embed.js';
 
 /** Track messages younger than this are checked at start-up, in ms (14 days). */
@@ -76,6 +77,7 @@ export async function reconcileReactions(deps: Deps, now = Date.now()): Promise<
     const entries = await recentTrackMessages(deps, guildId, now);
     if (entries.length === 0) continue;
     const feedback = (await deps.stores.feedback.listByGuild(guildId)).filter((e) => e.source === 'reaction');
+    const changesBefore = counts.added + counts.removed;
     for (const entry of entries) {
       try {
         await reconcileMessage(entry, feedback.filter((e) => e.messageId === entry.messageId), deps, counts);
@@ -83,6 +85,8 @@ export async function reconcileReactions(deps: Deps, now = Date.now()): Promise<
         deps.logger.warn({ err: error, guildId, messageId: entry.messageId }, 'could not reconcile the votes of a message');
       }
     }
+    // Votes given or taken back while the bot was down are feedback like any other.
+    if (counts.added + counts.removed > changesBefore) await scheduleTraining(deps, guildId, 'reaction');
   }
   return counts;
 }

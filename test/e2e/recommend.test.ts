@@ -57,6 +57,9 @@ async function recommend(where: ReturnType<typeof at>, options: Record<string, s
 
 const votes = (): number => bot.lines.filter((l) => l.msg === 'vote recorded').length;
 
+/** A recommendation message carol has not reacted to (she does while the bot is down). */
+let unratedPick = '';
+
 describe('/recommend', () => {
   it('explains an empty library', async () => {
     const reply = await command(world.fake, at(world.fake, 1, 'carol'), 'recommend');
@@ -97,6 +100,7 @@ describe('/recommend', () => {
     for (const pick of second.picks) world.fake.react(where.userId, where.channelId, pick.id, trueGenre(pick) === liked ? '👍' : '👎');
     await bot.waitForLog('vote recorded', 10_000, () => votes() >= before2 + second.picks.length);
     const third = await recommend(where, {}, 6);
+    unratedPick = third.picks[0]!.id;
     second.picks.forEach((m) => rated.add(shortId(m)));
     expect(third.picks.map(shortId).filter((id) => rated.has(id))).toEqual([]);
   }, 60_000);
@@ -166,13 +170,18 @@ describe('/recommend', () => {
     expect((await recommend(at(world.fake, 0, 'bob'), {}, 1)).header.content).toMatch(/on 12 reactions/);
   }, 90_000);
 
-  it('reloads the stored model after a restart and uses it', async () => {
+  it('reloads the stored model after a restart and uses it; a vote given while the bot was down trains it again', async () => {
     await bot.kill('SIGKILL');
-    bot = await world.startBot(BOT_ENV);
     const where = at(world.fake, 0, 'carol');
+    world.fake.react(where.userId, where.channelId, unratedPick, '👍');
+    bot = await world.startBot(BOT_ENV);
     const again = await recommend(where, {}, 3);
-    expect(again.header.content).toMatch(/Using this server's model, trained <t:\d+:R> on 12 reactions/);
+    // The model read back from SQLite (the missed vote may already have been trained on).
+    expect(again.header.content).toMatch(/Using this server's model, trained <t:\d+:R> on 1[23] reactions/);
     const shown = await bot.waitForLog('recommendations shown', 10_000);
     expect(shown.model).toBeTruthy();
+    const retrained = await bot.waitForLog('job completed', 30_000, (l) => l.queue === 'train');
+    expect(retrained.result).toMatchObject({ feedbackCount: 13 });
+    expect((await recommend(where, {}, 1)).header.content).toMatch(/on 13 reactions/);
   }, 120_000);
 });
