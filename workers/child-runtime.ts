@@ -35,11 +35,5 @@ export function toJobError(error: unknown): unknown {
   return error;
 }
 
-/** A payload that does not validate will never validate: fail it for good. */
-export function badJob(message: string): UnrecoverableError {
-  return new UnrecoverableError(encodeFailure({ code: 'BAD_JOB', message }));
-}
-
-// A child whose worker process died (SIGKILL, OOM) would otherwise go on computing for nobody:
-// bullmq's IPC channel closing is the sign to leave. The job is taken over by another worker.
-if (typeof process.send === 'function') process.once('disconnect', () => process.exit(1));
+// badJob and the exit when the worker process dies live in child-basics.ts (shared with the processors that need no model).
+export { badJob } from './child-basics.js';

@@ -2,7 +2,7 @@ import type { SandboxedJob } from 'bullmq';
 import { TasteMapJobData, TasteMapJobResult } from '../src/jobs/schemas.js';
 import { project, topEigenvectors } from '../src/recs/pca.js';
 import { embeddingMapPng } from '../src/render/index.js';
-import { badJob } from './child-runtime.js';
+import { badJob } from './child-basics.js';
 
 /**
  * Coordinates of each vector on the first two principal components (the vectors centred on

@@ -5,7 +5,7 @@ import { TrainJobData, TrainJobResult } from '../src/jobs/schemas.js';
 import { fitServerModel } from '../src/recs/server-model.js';
 import { openStores, type Stores } from '../src/store/index.js';
 import type { StoredTrack } from '../src/store/types.js';
-import { badJob } from './child-runtime.js';
+import { badJob } from './child-basics.js';
 
 /**
  * The store of this child process, opened on first use: training reads a whole server's
