@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Library, type RecFeedback, type RecTrack } from './library.js';
+import { Library, type RecTrack } from './library.js';
 import { avoidedTracks, radioNext } from './radio.js';
+import { clusterTrack, TEST_GENRES, vote } from './test-fixtures.js';
 
-const GENRES = ['rock', 'jazz', 'pop'];
-
-/** Unit vector near axis `axis` of 3, tilted by `tilt` towards the next axis. */
-function emb(axis: number, tilt: number): number[] {
-  const v = [0, 0, 0];
-  v[axis] = 1;
-  v[(axis + 1) % 3] = tilt;
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-}
-
-function track(id: string, axis: number, tilt: number): RecTrack {
-  const probs = [0.1, 0.1, 0.1];
-  probs[axis] = 0.8;
-  return { id, title: `T ${id}`, embedding: emb(axis, tilt), genreProbabilities: probs };
-}
+const GENRES = TEST_GENRES;
+const track = clusterTrack;
 
 // Six tracks per genre cluster: r0-r5, j0-j5, p0-p5.
 const TRACKS: RecTrack[] = [0, 1, 2].flatMap((axis) => [0, 1, 2, 3, 4, 5].map((i) => track(`${GENRES[axis]?.[0]}${i}`, axis, 0.04 * i)));
 const lib = (): Library => Library.of(TRACKS, 3, GENRES);
-const fb = (userId: string, trackId: string, value: 1 | -1, atMs = 1000): RecFeedback => ({ userId, trackId, value, atMs });
+const fb = vote;
 
 describe('radioNext', () => {
   it('plays what everyone in the channel likes over what one listener loves', () => {

@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { fitEase } from './cf.js';
-import { Library, type RecFeedback, type RecTrack } from './library.js';
+import { Library, type RecTrack } from './library.js';
 import { mmrSelect } from './mmr.js';
 import { recommendForMember, recommendForServer, recommendLike } from './recommend.js';
+import { axisEmbedding, clusterTrack, TEST_GENRES, vote } from './test-fixtures.js';
 
-const GENRES = ['rock', 'jazz', 'pop'];
-
-/** Unit vector near axis `axis` of 3, tilted by `tilt` towards the next axis. */
-function emb(axis: number, tilt: number): number[] {
-  const v = [0, 0, 0];
-  v[axis] = 1;
-  v[(axis + 1) % 3] = tilt;
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-}
-
-function track(id: string, axis: number, tilt: number, artist?: string): RecTrack {
-  const probs = [0.1, 0.1, 0.1];
-  probs[axis] = 0.8;
-  return { id, title: `T ${id}`, artist, embedding: emb(axis, tilt), genreProbabilities: probs };
-}
+const GENRES = TEST_GENRES;
+const emb = axisEmbedding;
+const track = clusterTrack;
 
 // Five tracks per genre cluster; rock tracks r0-r4 by two artists.
 const TRACKS: RecTrack[] = [0, 1, 2].flatMap((axis) =>
   [0, 1, 2, 3, 4].map((i) => track(`${GENRES[axis]?.[0]}${i}`, axis, 0.05 * i, axis === 0 ? (i < 3 ? 'Ann' : 'Bob') : undefined)),
 );
-const fb = (userId: string, trackId: string, value: 1 | -1, atMs = 1000): RecFeedback => ({ userId, trackId, value, atMs });
+const fb = vote;
 
 describe('recommendForMember', () => {
   it('never recommends a track the member rated, and follows what they liked', () => {

@@ -18,6 +18,7 @@ import { FakeGateway, PRIVILEGED_INTENTS, type GatewayHost, type GatewaySession 
 import { DiscordHttpError, missingPermissions, unknown, type FakeRequest } from './http.js';
 import { MessageStore, type StoredMessage } from './messages.js';
 import { omitKeys, World, type FakeChannel, type FakeGuild } from './world.js';
+import { ChangeWaiter } from '../change-waiter.js';
 
 const APPLICATION_FLAGS = ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayGuildMembers;
 
@@ -79,7 +80,7 @@ export class FakeCore {
   readonly voiceServer: VoiceServerLink | undefined;
   /** http://127.0.0.1:PORT once listening. */
   origin = '';
-  readonly #listeners = new Set<() => void>();
+  readonly #waiter = new ChangeWaiter('fake-discord');
   /** Gateway ops that need more of the fake than the core (installed by FakeDiscord.start). */
   handlers: Pick<GatewayHost, 'voiceStateUpdate' | 'requestMembers'> | undefined;
 
@@ -116,37 +117,12 @@ export class FakeCore {
 
   /** Tells waiters that state changed. */
   changed(): void {
-    for (const listener of [...this.#listeners]) listener();
+    this.#waiter.changed();
   }
 
   /** Resolves with the first truthy value of `probe`, re-checked on every change; rejects after timeoutMs. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs: number, what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): void => {
-        let value: T | undefined | null | false;
-        try {
-          value = probe();
-        } catch (error) {
-          done();
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        if (value !== undefined && value !== null && value !== false) {
-          done();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`fake-discord: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-      };
-      this.#listeners.add(check);
-      check();
-    });
+    return this.#waiter.waitFor(probe, timeoutMs, what);
   }
 
   /** 401 unless the request carries `Authorization: Bot <token>`. */

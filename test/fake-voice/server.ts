@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { VoiceCloseCodes, VoiceEncryptionMode } from 'discord-api-types/voice/v8';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ChangeWaiter } from '../change-waiter.js';
 import { makeSelfSignedCertificate, trustInThisProcess, type TestCertificate } from './certificate.js';
 import type { PacketFailure, RtpPacketRecord, VoiceGrant, VoiceSessionRecord } from './records.js';
 import { VoiceGatewayConnection, type LiveSession } from './voice-gateway.js';
@@ -30,7 +31,7 @@ export class FakeVoiceServer {
   private readonly live: LiveSession[] = [];
   private readonly grants: VoiceGrant[] = [];
   private readonly connections = new Map<WebSocket, VoiceGatewayConnection>();
-  private readonly listeners = new Set<() => void>();
+  private readonly waiter = new ChangeWaiter('fake-voice');
   private untrust: (() => void) | undefined;
   /** Datagrams that belong to no session (unknown SSRC, not RTP, discovery for an unknown SSRC). */
   readonly strayPackets: PacketFailure[] = [];
@@ -181,36 +182,11 @@ export class FakeVoiceServer {
 
   /** Resolves with the first truthy `probe()`, re-checked on every change (a message, a datagram). */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'a condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): void => {
-        let value: T | undefined | null | false;
-        try {
-          value = probe();
-        } catch (error) {
-          done();
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        if (value !== undefined && value !== null && value !== false) {
-          done();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`fake-voice: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-      check();
-    });
+    return this.waiter.waitFor(probe, timeoutMs, what);
   }
 
   private changed(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.waiter.changed();
   }
 
   /** Closes every connection and both sockets, restores the CA list, deletes the certificate. */
