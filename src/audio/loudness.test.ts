@@ -37,6 +37,12 @@ describe('normalisationGainDb', () => {
     const summary = '[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:         -14.9 LUFS\n    Threshold: -25.4 LUFS\n\n  Sample peak:\n    Peak:       -inf dBFS\n';
     expect(parseEbur128Summary(summary)).toEqual({ integratedLufs: -14.9, samplePeakDbfs: -Infinity });
     expect(() => parseEbur128Summary('nothing here')).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+    // peak=true: the true peak, under its own heading
+    expect(parseEbur128Summary('Summary:\n  I: -19.5 LUFS\n  True peak:\n    Peak: -0.4 dBFS')).toEqual({ integratedLufs: -19.5, truePeakDbtp: -0.4 });
+    expect(parseEbur128Summary('Summary:\n  I: -inf LUFS')).toEqual({ integratedLufs: -Infinity });
+    // both, and only the last summary counts
+    const both = 'Summary:\n  I: -30.0 LUFS\nSummary:\n  I: -9.0 LUFS\n  Sample peak:\n    Peak: -2.5 dBFS\n  True peak:\n    Peak: -2.1 dBFS';
+    expect(parseEbur128Summary(both)).toEqual({ integratedLufs: -9, samplePeakDbfs: -2.5, truePeakDbtp: -2.1 });
   });
 });
 

@@ -1,7 +1,9 @@
 import { AudioError } from './errors.js';
 import { runFfmpeg } from './ffmpeg-job.js';
 import type { AudioLimits } from './limits.js';
+import { storedCopyInputArgs } from './playback-stream.js';
 import { lockedInputArgs } from './probe.js';
+import { runTool } from './run-tool.js';
 
 /** Loudness that playback copies are normalised to, in LUFS (EBU R128 / ITU-R BS.1770 integrated loudness). */
 export const DEFAULT_TARGET_LUFS = -16;
@@ -47,19 +49,34 @@ function summaryValue(summary: string, label: string): number | undefined {
   return match[1].endsWith('inf') ? -Infinity : Number(match[1]);
 }
 
+/** What ffmpeg's `ebur128` summary says; a peak is there when the filter measured it (`peak=sample`, `peak=true`). */
+export interface Ebur128Summary {
+  /** Integrated loudness in LUFS; -70 for silence. */
+  integratedLufs: number;
+  /** Largest absolute sample value in dBFS; -Infinity for digital silence. */
+  samplePeakDbfs?: number;
+  /** True peak (4x oversampled) in dBTP; -Infinity for digital silence. */
+  truePeakDbtp?: number;
+}
+
+/** The peak printed in the summary's `section` ("Sample peak:", "True peak:"), when there is one. */
+function sectionPeak(summary: string, section: string): number | undefined {
+  const at = summary.indexOf(section);
+  return at < 0 ? undefined : summaryValue(summary.slice(at), 'Peak:');
+}
+
 /**
- * Parses the summary that ffmpeg's `ebur128=peak=sample` filter logs at the end of a run.
- * @throws AudioError CORRUPT when the summary is missing (nothing was decoded).
+ * Parses the summary that ffmpeg's `ebur128` filter logs at the end of a run (the last one).
+ * @throws AudioError CORRUPT when the summary or its integrated loudness is missing (nothing was decoded).
  */
-export function parseEbur128Summary(stderr: string): LoudnessMeasurement {
+export function parseEbur128Summary(stderr: string): Ebur128Summary {
   const at = stderr.lastIndexOf('Summary:');
   const summary = at < 0 ? '' : stderr.slice(at);
   const integratedLufs = summaryValue(summary, 'I:');
-  const samplePeakDbfs = summaryValue(summary, 'Peak:');
-  if (integratedLufs === undefined || samplePeakDbfs === undefined) {
-    throw new AudioError('CORRUPT', undefined, { detail: 'ffmpeg printed no loudness summary' });
-  }
-  return { integratedLufs, samplePeakDbfs };
+  if (integratedLufs === undefined) throw new AudioError('CORRUPT', undefined, { detail: 'ffmpeg printed no loudness summary' });
+  const samplePeakDbfs = sectionPeak(summary, 'Sample peak:');
+  const truePeakDbtp = sectionPeak(summary, 'True peak:');
+  return { integratedLufs, ...(samplePeakDbfs !== undefined && { samplePeakDbfs }), ...(truePeakDbtp !== undefined && { truePeakDbtp }) };
 }
 
 /**
@@ -76,5 +93,39 @@ export async function measureLoudness(ffmpegPath: string, path: string, limits: 
     '-af', 'ebur128=framelog=verbose:peak=sample',
     '-f', 'null', '-',
   ];
-  return parseEbur128Summary(await runFfmpeg(ffmpegPath, args, limits, signal));
+  const { integratedLufs, samplePeakDbfs } = parseEbur128Summary(await runFfmpeg(ffmpegPath, args, limits, signal));
+  if (samplePeakDbfs === undefined) throw new AudioError('CORRUPT', undefined, { detail: 'ffmpeg printed no sample peak' });
+  return { integratedLufs, samplePeakDbfs };
+}
+
+/** Loudness of a stored copy: integrated loudness, and its true peak when not silent. */
+export interface StoredCopyLoudness {
+  /** Integrated loudness in LUFS. */
+  integratedLufs: number;
+  /** True peak in dBTP. */
+  truePeakDbtp?: number;
+}
+
+/**
+ * Measures a stored Ogg/Opus copy at `path` (the one file, the ogg demuxer only, within
+ * `timeoutMs`) through `ebur128=peak=true`; undefined when ffmpeg fails or the copy is silent.
+ * Rejects when ffmpeg cannot be started or the time runs out.
+ */
+export async function measureStoredCopyLoudness(path: string, options: { ffmpegPath?: string; timeoutMs?: number } = {}): Promise<StoredCopyLoudness | undefined> {
+  const args = [
+    '-nostdin', '-hide_banner', '-nostats', '-v', 'info',
+    ...storedCopyInputArgs(path),
+    '-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-',
+  ];
+  const result = await runTool(options.ffmpegPath ?? 'ffmpeg', args, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000), onStdout: () => true });
+  if (result.exitCode !== 0) return undefined;
+  let summary: Ebur128Summary;
+  try {
+    summary = parseEbur128Summary(result.stderr);
+  } catch {
+    return undefined;
+  }
+  if (summary.integratedLufs === -Infinity) return undefined;
+  const truePeakDbtp = summary.truePeakDbtp === -Infinity ? undefined : summary.truePeakDbtp;
+  return { integratedLufs: summary.integratedLufs, ...(truePeakDbtp !== undefined && { truePeakDbtp }) };
 }

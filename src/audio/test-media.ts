@@ -3,11 +3,15 @@
  * clips (never copied into the repo), a WAV reader, and a correlation measure.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { GTZAN_DIR, PARITY_DIR } from '../../test/gtzan.js';
+import { encodeOpusCopy } from './encode.js';
+import { openPlaybackStream, type PlaybackPlan } from './playback-stream.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -20,6 +24,25 @@ export const PARITY_WAV = resolve(PARITY_DIR, 'blues.00000.wav');
 export async function scratchDir(): Promise<{ dir: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cratedigger-audio-test-'));
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** {@link REAL_FLAC} stored as the library stores it (encodeOpusCopy), and the same 12 dB quieter, in `dir`. */
+export async function storedCopies(dir: string): Promise<{ loud: string; quiet: string }> {
+  const loud = join(dir, 'loud.ogg');
+  const quiet = join(dir, 'quiet.ogg');
+  await writeFile(loud, await encodeOpusCopy({ path: REAL_FLAC }));
+  await writeFile(quiet, await encodeOpusCopy({ path: REAL_FLAC }, { gainDb: -12 }));
+  return { loud, quiet };
+}
+
+/** Writes what openPlaybackStream gives for the copy at `path` with `plan` to `outPath`; throws what it reported. */
+export async function savePlayback(path: string, plan: PlaybackPlan, outPath: string): Promise<string> {
+  const errors: Error[] = [];
+  const opened = openPlaybackStream(path, plan, (e) => errors.push(e));
+  await pipeline(opened.stream, createWriteStream(outPath));
+  opened.close();
+  if (errors[0]) throw errors[0];
+  return outPath;
 }
 
 /** Runs `ffmpeg -y -v error <args>` and returns `outPath`. */

@@ -1,4 +1,4 @@
-import { runTool } from '../../audio/run-tool.js';
+import { measureStoredCopyLoudness, type StoredCopyLoudness } from '../../audio/loudness.js';
 import type { CopyLoudness } from '../../jobs/schemas.js';
 
 /**
@@ -6,7 +6,7 @@ import type { CopyLoudness } from '../../jobs/schemas.js';
  * by the copy job are normalised when encoded and described beside the file (AudioCopyInfo's
  * loudness): their remaining gain is known without opening them (usually under 1 dB: played as
  * stored). For older copies the gain comes from an `R128_TRACK_GAIN` comment (RFC 7845) when
- * there is one, else from measuring the copy once (ffmpeg's `ebur128`), cached.
+ * there is one, else from measuring the copy once (src/audio's measureStoredCopyLoudness), cached.
  */
 
 /** Integrated loudness every track is brought to, in LUFS (EBU R128 / ITU-R BS.1770). */
@@ -81,31 +81,6 @@ export function gainToTarget(integratedLufs: number, truePeakDbtp?: number): num
   return gain;
 }
 
-/** Parses the summary ffmpeg's `ebur128=peak=true` prints: integrated loudness (LUFS) and true peak (dBFS). */
-export function parseEbur128Summary(stderr: string): { integratedLufs: number; truePeakDbtp?: number } | undefined {
-  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
-  const i = /I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary);
-  if (!i?.[1] || i[1] === '-inf') return undefined;
-  const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary.slice(summary.indexOf('True peak')));
-  const truePeakDbtp = peak?.[1] && peak[1] !== '-inf' ? Number(peak[1]) : undefined;
-  return { integratedLufs: Number(i[1]), ...(truePeakDbtp !== undefined && { truePeakDbtp }) };
-}
-
-/**
- * Measures a stored Ogg/Opus copy at `path` with ffmpeg (the one file, the ogg demuxer only,
- * within `timeoutMs`).
- */
-export async function measureLoudness(path: string, options: { ffmpegPath?: string; timeoutMs?: number } = {}): Promise<{ integratedLufs: number; truePeakDbtp?: number } | undefined> {
-  const args = [
-    '-nostdin', '-hide_banner', '-nostats', '-v', 'info',
-    '-protocol_whitelist', 'file', '-f', 'ogg', '-i', path,
-    '-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-',
-  ];
-  const result = await runTool(options.ffmpegPath ?? 'ffmpeg', args, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000), onStdout: () => true });
-  if (result.exitCode !== 0) return undefined;
-  return parseEbur128Summary(result.stderr);
-}
-
 /**
  * The gain still needed by a copy normalised at encode time: its loudness is the upload's plus
  * the gain baked in, and so is its peak (a sample peak: the true-peak check is approximate).
@@ -122,7 +97,7 @@ export class LoudnessCache {
   private readonly known = new Map<string, Loudness>();
 
   constructor(
-    private readonly measure: (path: string) => Promise<{ integratedLufs: number; truePeakDbtp?: number } | undefined> = (path) => measureLoudness(path),
+    private readonly measure: (path: string) => Promise<StoredCopyLoudness | undefined> = (path) => measureStoredCopyLoudness(path),
     private readonly maxEntries = 1000,
   ) {}
 

@@ -1,16 +1,11 @@
-import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { createAudioResource, StreamType, type AudioResource } from '@discordjs/voice';
+import { openPlaybackStream, type PlaybackPlan } from '../../audio/playback-stream.js';
 import type { CopyLoudness } from '../../jobs/schemas.js';
 import { GAIN_TOLERANCE_DB, type Loudness, type LoudnessCache } from './loudness.js';
 
-/** How a stored copy is played: as stored, or re-encoded by ffmpeg with a volume factor. */
-export type StreamPlan = { mode: 'passthrough' } | { mode: 'ffmpeg'; volume: number; startS: number };
-
-/** Bit rate of the re-encoded stream in kbit/s (Discord's default voice bit rate is 64). */
-const REENCODE_BITRATE_KBPS = 96;
+/** How a stored copy is played: as stored, or re-encoded by ffmpeg with a volume factor (src/audio/playback-stream). */
+export type StreamPlan = PlaybackPlan;
 
 /**
  * Chooses the cheapest path: the stored Ogg/Opus packets go to Discord untouched when the volume
@@ -27,19 +22,6 @@ export function streamPlan(volumePercent: number, gainDb: number, startS = 0): S
   return { mode: 'ffmpeg', volume: Math.round(volume * 10_000) / 10_000, startS: Math.max(0, startS) };
 }
 
-/** The ffmpeg arguments of the volume path: the one stored file, the ogg demuxer only, Opus out. */
-export function ffmpegArgs(path: string, plan: Extract<StreamPlan, { mode: 'ffmpeg' }>): string[] {
-  return [
-    '-nostdin', '-hide_banner', '-nostats', '-v', 'error',
-    ...(plan.startS > 0 ? ['-ss', plan.startS.toFixed(3)] : []),
-    '-protocol_whitelist', 'file', '-f', 'ogg', '-i', path,
-    '-map', '0:a:0', '-map_metadata', '-1', '-af', `volume=${plan.volume}`,
-    '-ac', '2', '-ar', '48000',
-    '-c:a', 'libopus', '-b:a', `${REENCODE_BITRATE_KBPS}k`, '-vbr', 'on', '-application', 'audio', '-frame_duration', '20',
-    '-f', 'ogg', 'pipe:1',
-  ];
-}
-
 /** A playable stream and how to release it (kills ffmpeg, closes the file). */
 export interface TrackStream {
   /** Its metadata is the track id. */
@@ -52,28 +34,9 @@ export interface TrackStream {
  * the player only demuxes). `onError` hears about ffmpeg failures (with its stderr tail).
  */
 export function openTrackStream(path: string, plan: StreamPlan, trackId: string, onError: (error: Error) => void, ffmpegPath = 'ffmpeg'): TrackStream {
-  let input: Readable;
-  let close: () => void;
-  if (plan.mode === 'passthrough') {
-    const file = createReadStream(path);
-    file.on('error', onError);
-    input = file;
-    close = () => file.destroy();
-  } else {
-    const child = spawn(ffmpegPath, ffmpegArgs(path, plan), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
-    child.on('error', onError);
-    child.on('close', (code, signal) => {
-      if (code !== 0 && signal === null) onError(new Error(`ffmpeg exited with ${code}: ${stderr.trim()}`));
-    });
-    input = child.stdout;
-    close = () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    };
-  }
-  const resource = createAudioResource(input, { inputType: StreamType.OggOpus, metadata: trackId });
-  return { resource, close };
+  const playback = openPlaybackStream(path, plan, onError, ffmpegPath);
+  const resource = createAudioResource(playback.stream, { inputType: StreamType.OggOpus, metadata: trackId });
+  return { resource, close: () => playback.close() };
 }
 
 /** Bytes read for the Ogg comment header (our copies carry no pictures). */
