@@ -12,6 +12,7 @@ import { UserError } from '../src/bot/errors.js';
 import { importChannel } from '../src/bot/import-channel.js';
 import { PAGE_SIZE, SHORT_ID, findTrack, listEmbed, statsEmbed } from '../src/bot/library-views.js';
 import { requireGuild, requireManageGuild } from '../src/bot/permissions.js';
+import { serverGenreOf } from '../src/bot/server-genres.js';
 
 const data = new SlashCommandBuilder()
   .setName('library')
@@ -31,9 +32,12 @@ const data = new SlashCommandBuilder()
 
 async function list(interaction: ChatInputCommandInteraction, deps: Deps, guildId: string, search?: string): Promise<void> {
   const page = interaction.options.getInteger('page') ?? 1;
-  const result = await deps.stores.tracks.list(guildId, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, ...(search !== undefined && { search }) });
+  const [result, genres] = await Promise.all([
+    deps.stores.tracks.list(guildId, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, ...(search !== undefined && { search }) }),
+    serverGenreOf(deps, guildId),
+  ]);
   const title = search === undefined ? 'Library' : `Library: "${escapeMarkdown(search)}"`;
-  await interaction.reply({ embeds: [listEmbed(title, result.items, result.total, page)], allowedMentions: { parse: [] } });
+  await interaction.reply({ embeds: [listEmbed(title, result.items, result.total, page, genres)], allowedMentions: { parse: [] } });
 }
 
 async function remove(interaction: ChatInputCommandInteraction, deps: Deps, guildId: string): Promise<void> {
@@ -68,7 +72,7 @@ export const library = defineCommand({
     switch (interaction.options.getSubcommand(true)) {
       case 'list': return list(interaction, deps, guildId);
       case 'search': return list(interaction, deps, guildId, interaction.options.getString('query', true));
-      case 'stats': return void (await interaction.reply({ embeds: [await statsEmbed(deps.stores.tracks, guildId)] }));
+      case 'stats': return void (await interaction.reply({ embeds: [await statsEmbed(deps.stores.tracks, guildId, await serverGenreOf(deps, guildId))] }));
       case 'remove': return remove(interaction, deps, guildId);
       case 'import': return importFrom(interaction, deps);
       default: throw new UserError('Unknown subcommand.');

@@ -9,6 +9,7 @@ import {
 import type { GenreScore, Segment } from '../jobs/schemas.js';
 import { GENRES } from '../ml/genres.js';
 import type { StoredTrack } from '../store/types.js';
+import { TUNED_MARKER, type GenreView } from './server-genres.js';
 
 /** File name of the spectrogram attachment in track messages. */
 export const SPECTROGRAM_FILE = 'spectrogram.png';
@@ -54,15 +55,23 @@ export function timelineText(segments: readonly Segment[]): string {
   return shown.join('\n');
 }
 
-/** The embed of a classified track. `note` adds a line (quota full, already in the library...). */
-export function trackEmbed(track: StoredTrack, options: { hasImage: boolean; note?: string }): EmbedBuilder {
-  const top = track.analysis.genres[0];
+/**
+ * The embed of a classified track. `note` adds a line (quota full, already in the library...).
+ * `view` is the server's view of the track-level genres (see `server-genres.ts`); by default the
+ * stored (shipped model's) genres. The timeline keeps the shipped model's per-window genres even
+ * when the view is tuned: segments carry no embedding, so the server's head cannot be applied to
+ * them (it reads the embedding), and the footer's marker names the top genres only.
+ */
+export function trackEmbed(track: StoredTrack, options: { hasImage: boolean; note?: string; view?: GenreView }): EmbedBuilder {
+  const genres = options.view?.genres ?? track.analysis.genres;
+  const tuned = options.view?.tuned === true;
+  const top = genres[0];
   const title = track.artist ? `${track.artist} - ${track.title}` : track.title;
   const embed = new EmbedBuilder()
     .setTitle(escapeMarkdown(title).slice(0, 256))
     .setDescription([
       top ? `**${top.genre}** (${percent(top.probability)})${track.correctedGenre ? ` - corrected by a member to **${track.correctedGenre}**` : ''}` : '',
-      genreLines(track.analysis.genres, 5),
+      genreLines(genres, 5),
       options.note ? `\n${options.note}` : '',
     ].filter((l) => l !== '').join('\n'))
     .addFields(
@@ -71,7 +80,7 @@ export function trackEmbed(track: StoredTrack, options: { hasImage: boolean; not
       { name: 'Duration', value: formatDuration(track.durationS), inline: true },
       { name: 'Shared by', value: `<@${track.uploaderId}>`, inline: true },
     )
-    .setFooter({ text: `id ${track.id.slice(0, 12)} · model ${track.modelVersion}` });
+    .setFooter({ text: `id ${track.id.slice(0, 12)} · model ${track.modelVersion}${tuned ? ` · ${TUNED_MARKER}` : ''}` });
   if (track.album) embed.addFields({ name: 'Album', value: escapeMarkdown(track.album).slice(0, 1024), inline: true });
   if (options.hasImage) embed.setImage(`attachment://${SPECTROGRAM_FILE}`);
   return embed;
@@ -86,11 +95,14 @@ export function genreSelect(trackId: string): ActionRowBuilder<StringSelectMenuB
   return new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(menu);
 }
 
-/** The whole message of a classified track: embed, spectrogram file and correction menu. */
-export function trackMessage(track: StoredTrack, png: Buffer | undefined, note?: string): BaseMessageOptions & { content: string } {
+/**
+ * The whole message of a classified track: embed, spectrogram file and correction menu; `view`
+ * shows the genres as the server sees them.
+ */
+export function trackMessage(track: StoredTrack, png: Buffer | undefined, note?: string, view?: GenreView): BaseMessageOptions & { content: string } {
   return {
     content: '',
-    embeds: [trackEmbed(track, { hasImage: png !== undefined, ...(note !== undefined && { note }) })],
+    embeds: [trackEmbed(track, { hasImage: png !== undefined, ...(note !== undefined && { note }), ...(view && { view }) })],
     files: png ? [new AttachmentBuilder(png, { name: SPECTROGRAM_FILE })] : [],
     components: [genreSelect(track.id)],
   };

@@ -106,18 +106,22 @@ export class TrackRepository {
     return { items: matches.slice(offset, offset + limit), total: matches.length, offset, limit };
   }
 
-  /** Track count, total duration, audio bytes and counts per shown genre (most tracks first). */
-  async stats(guildId: string): Promise<LibraryStats> {
+  /**
+   * Track count, total duration, audio bytes and counts per shown genre (most tracks first).
+   * `genreOf` gives the genre a track counts as (a server's view); by default its summary's.
+   */
+  async stats(guildId: string, genreOf: (track: TrackSummary) => Genre = (track) => track.genre): Promise<LibraryStats> {
     const byGenre = new Map<Genre, { count: number; durationS: number }>();
     const stats: LibraryStats = { trackCount: 0, totalDurationS: 0, audioBytes: 0, genres: [] };
     for (const track of await this.summaries.values(`${guildId}:`)) {
       stats.trackCount++;
       stats.totalDurationS += track.durationS;
       stats.audioBytes += track.audioBytes;
-      const entry = byGenre.get(track.genre) ?? { count: 0, durationS: 0 };
+      const genre = genreOf(track);
+      const entry = byGenre.get(genre) ?? { count: 0, durationS: 0 };
       entry.count++;
       entry.durationS += track.durationS;
-      byGenre.set(track.genre, entry);
+      byGenre.set(genre, entry);
     }
     stats.genres = [...byGenre].map(([genre, entry]) => ({ genre, ...entry }));
     stats.genres.sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre));

@@ -1,0 +1,107 @@
+import type { BaseMessageOptions, EmbedBuilder } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trainingInput } from '../jobs/train-input.js';
+import { GENRES, type Genre } from '../ml/genres.js';
+import { fitServerModel } from '../recs/server-model.js';
+import type { Stores } from '../store/index.js';
+import { GUILD_A, GUILD_B, USER_1, makeTrack, tempDataDir } from '../store/test-support.js';
+import type { StoredTrack } from '../store/types.js';
+import type { AnswerTarget } from './answer.js';
+import type { Deps } from './deps.js';
+import { showStoredTrack } from './finish.js';
+import { listEmbed, statsEmbed } from './library-views.js';
+import { LibraryCache } from './recommend-library.js';
+import { TUNED_MARKER, serverGenreOf } from './server-genres.js';
+
+/** A unit embedding near the genre's axis, a little different per track. */
+function embeddingFor(genre: Genre, n: number): number[] {
+  const v = Array.from({ length: 16 }, (_, i) => (i === GENRES.indexOf(genre) ? 1 : 0.02 * Math.sin(n * 7 + i)));
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+function track(guildId: string, genre: Genre, n: number): StoredTrack {
+  const base = makeTrack(guildId, `${genre}-${n}`, { genre });
+  return { ...base, analysis: { ...base.analysis, embedding: embeddingFor(genre, n) } };
+}
+
+let env: Awaited<ReturnType<typeof tempDataDir>>;
+let stores: Stores;
+let deps: Pick<Deps, 'stores' | 'recs'>;
+
+beforeEach(async () => {
+  env = await tempDataDir();
+  stores = await env.open();
+  deps = { stores: { ...stores, images: { put: () => Promise.resolve(), get: () => Promise.resolve(undefined) } }, recs: { libraries: new LibraryCache(stores.tracks) } };
+});
+
+afterEach(async () => {
+  await env.dispose();
+});
+
+/** The embed that {@link showStoredTrack} answers with (the answer path of /classify, the context menu and auto-classify). */
+async function answerEmbed(t: StoredTrack): Promise<ReturnType<EmbedBuilder['toJSON']>> {
+  let shown: BaseMessageOptions | undefined;
+  const target: AnswerTarget = { progress: () => Promise.resolve(), failure: () => Promise.resolve(), final: (payload) => ((shown = payload), Promise.resolve(undefined)) };
+  await showStoredTrack(t, target, deps as Deps, { channelId: '1' });
+  return (shown?.embeds?.[0] as EmbedBuilder).toJSON();
+}
+
+describe('the server\'s genre head where the server sees genres', () => {
+  it('changes the answer embed and the library views of its own server only, and never the stored track', async () => {
+    for (const guildId of [GUILD_A, GUILD_B]) {
+      for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(guildId, 'rock', n));
+      for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(guildId, 'jazz', n));
+    }
+    // Server A's members hear its "rock" as blues: five of six corrected; rock-5 is left as the model said.
+    for (let n = 0; n < 5; n++) {
+      await stores.tracks.setCorrectedGenre(GUILD_A, track(GUILD_A, 'rock', n).id, 'blues');
+      await stores.labels.put({ guildId: GUILD_A, userId: USER_1, trackId: track(GUILD_A, 'rock', n).id, genre: 'blues', at: new Date(Date.UTC(2026, 10, 22, 10, n)).toISOString() });
+    }
+    const uncorrected = track(GUILD_A, 'rock', 5);
+    const before = await answerEmbed(uncorrected);
+    expect(before.description).toMatch(/^\*\*rock\*\*/);
+    expect(before.footer?.text).not.toContain(TUNED_MARKER);
+
+    const all: StoredTrack[] = [];
+    for await (const t of stores.tracks.all(GUILD_A)) all.push(t);
+    const model = fitServerModel(trainingInput(all, [], await stores.labels.listByGuild(GUILD_A)));
+    expect(model.genreHead).toBeDefined();
+    await stores.serverModels.put({ guildId: GUILD_A, fittedAt: new Date().toISOString(), tracks: all.length, model });
+
+    // Server A: the answer's top genre and bars go through the head, with the marker.
+    const tuned = await answerEmbed(uncorrected);
+    expect(tuned.description).toMatch(/^\*\*blues\*\*/);
+    expect(tuned.footer?.text).toContain(TUNED_MARKER);
+    // The timeline keeps the shipped model's per-window genres (segments carry no embedding).
+    expect(tuned.fields?.find((f) => f.name === 'Timeline')?.value).toContain('rock');
+    // Server B, same audio, no model: the base genres, no marker.
+    const other = await answerEmbed(track(GUILD_B, 'rock', 5));
+    expect(other.description).toMatch(/^\*\*rock\*\*/);
+    expect(other.footer?.text).not.toContain(TUNED_MARKER);
+
+    // /library list and stats.
+    const line = (embed: ReturnType<EmbedBuilder['toJSON']>): string | undefined => embed.description?.split('\n').find((l) => l.includes('**rock-5**'));
+    const listOf = async (guildId: string): Promise<ReturnType<EmbedBuilder['toJSON']>> => {
+      const page = await stores.tracks.list(guildId, { limit: 20 });
+      return listEmbed('Library', page.items, page.total, 1, await serverGenreOf(deps, guildId)).toJSON();
+    };
+    const listA = await listOf(GUILD_A);
+    expect(line(listA)).toContain('· blues ·');
+    expect(listA.footer?.text).toContain(TUNED_MARKER);
+    const listB = await listOf(GUILD_B);
+    expect(line(listB)).toContain('· rock ·');
+    expect(listB.footer?.text).not.toContain(TUNED_MARKER);
+    const statsA = (await statsEmbed(stores.tracks, GUILD_A, await serverGenreOf(deps, GUILD_A))).toJSON();
+    expect(statsA.description).toContain('**blues**: 6');
+    expect(statsA.description).not.toContain('**rock**');
+    expect(statsA.footer?.text).toContain(TUNED_MARKER);
+    const statsB = (await statsEmbed(stores.tracks, GUILD_B, await serverGenreOf(deps, GUILD_B))).toJSON();
+    expect(statsB.description).toContain('**rock**: 6');
+
+    // The shared track data keeps the shipped model's output.
+    const stored = await stores.tracks.get(GUILD_A, uncorrected.id);
+    expect(stored?.analysis.genres[0]?.genre).toBe('rock');
+    expect((await stores.tracks.list(GUILD_A, { genre: 'rock' })).items.map((t) => t.title)).toEqual(['rock-5']);
+  });
+});
