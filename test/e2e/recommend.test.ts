@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeInteraction } from '../fake-discord/index.js';
+import { contentHash } from '../../src/jobs/hash.js';
 import { GTZAN_DIR } from '../gtzan.js';
 import type { ChildRun, LogLine } from './harness.js';
 import { World, excerpt } from './harness.js';
@@ -184,4 +185,20 @@ describe('/recommend', () => {
     expect(retrained.result).toMatchObject({ feedbackCount: 13 });
     expect((await recommend(where, {}, 1)).header.content).toMatch(/on 13 reactions/);
   }, 120_000);
+
+  it('shows genres tuned by the server\'s corrections in its classify answers and library, and only there', async () => {
+    const where = at(world.fake, 0, 'bob');
+    const upload = { filename: 'metal.00020.flac', data: excerpt('metal', 20), contentType: 'audio/flac' };
+    const { answer } = await classify(world.fake, where, upload);
+    expect(answer.embeds[0]?.footer?.text).not.toMatch(/tuned by this server/);
+    const corrected = world.fake.clickSelect({ ...where, messageId: answer.id, customId: `genre:${contentHash(upload.data)}`, values: ['blues'] });
+    expect((await corrected.response(undefined, 10_000)).content).toMatch(/noted \*\*blues\*\*/);
+    await bot.waitForLog('job completed', 30_000, (l) => l.queue === 'train' && typeof l.result === 'object' && l.result !== null && (l.result as { genreHead?: boolean }).genreHead === true);
+    // The same upload again: the stored track, shown through this server's head.
+    expect((await classify(world.fake, where, upload)).answer.embeds[0]?.footer?.text).toMatch(/genres tuned by this server's corrections/);
+    expect((await command(world.fake, where, 'library', ['stats'])).embeds[0]?.footer?.text).toMatch(/genres tuned by this server's corrections/);
+    expect((await command(world.fake, where, 'library', ['list'])).embeds[0]?.footer?.text).toMatch(/genres tuned by this server's corrections/);
+    // The other server has no corrections: base genres, no marker.
+    expect((await command(world.fake, at(world.fake, 1, 'carol'), 'library', ['list'])).embeds[0]?.footer?.text).not.toMatch(/tuned/);
+  }, 90_000);
 });
