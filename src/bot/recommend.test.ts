@@ -1,25 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { trainingInput } from '../jobs/train-input.js';
-import { GENRES, type Genre } from '../ml/genres.js';
-import { fitServerModel } from '../recs/server-model.js';
 import type { Stores } from '../store/index.js';
-import { GUILD_A, GUILD_B, USER_1, USER_2, makeTrack, reaction, tempDataDir } from '../store/test-support.js';
-import type { StoredTrack } from '../store/types.js';
+import { correctRockToBlues, genreTrack, recsDeps, trainAndStore } from './test-fixtures.js';
+import { GUILD_A, GUILD_B, USER_1, USER_2, reaction, tempDataDir } from '../store/test-support.js';
 import type { Deps } from './deps.js';
 import { recommendTracks, type RecommendQuery } from './recommend.js';
-import { LibraryCache, recGenre } from './recommend-library.js';
+import { recGenre } from './recommend-library.js';
 
-/** A unit embedding near the genre's axis, a little different per track. */
-function embeddingFor(genre: Genre, n: number): number[] {
-  const v = Array.from({ length: 16 }, (_, i) => (i === GENRES.indexOf(genre) ? 1 : 0.02 * Math.sin(n * 7 + i)));
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
-
-function track(guildId: string, genre: Genre, n: number): StoredTrack {
-  const base = makeTrack(guildId, `${genre}-${n}`, { genre });
-  return { ...base, analysis: { ...base.analysis, embedding: embeddingFor(genre, n) } };
-}
+const track = genreTrack;
 
 let env: Awaited<ReturnType<typeof tempDataDir>>;
 let stores: Stores;
@@ -28,7 +15,7 @@ let deps: Pick<Deps, 'stores' | 'recs'>;
 beforeEach(async () => {
   env = await tempDataDir();
   stores = await env.open();
-  deps = { stores: { ...stores, images: { put: () => Promise.resolve(), get: () => Promise.resolve(undefined) } }, recs: { libraries: new LibraryCache(stores.tracks) } };
+  deps = recsDeps(stores);
 });
 
 afterEach(async () => {
@@ -107,18 +94,12 @@ describe('the server model in recommendations', () => {
     for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(GUILD_A, 'jazz', n));
     await stores.tracks.upsert(track(GUILD_B, 'rock', 9));
     // Members hear this server's "rock" as blues: five of six corrected.
-    for (let n = 0; n < 5; n++) {
-      await stores.tracks.setCorrectedGenre(GUILD_A, track(GUILD_A, 'rock', n).id, 'blues');
-      await stores.labels.put({ guildId: GUILD_A, userId: USER_1, trackId: track(GUILD_A, 'rock', n).id, genre: 'blues', at: at() });
-    }
+    await correctRockToBlues(stores, GUILD_A, USER_1);
     const before = await recommendTracks(query({ genre: 'rock', count: 10 }), deps);
     expect(before.model).toBeUndefined();
     expect(before.picks.map((p) => p.track.title)).toEqual(['rock-5']);
-    const all: StoredTrack[] = [];
-    for await (const t of stores.tracks.all(GUILD_A)) all.push(t);
-    const model = fitServerModel(trainingInput(all, [], await stores.labels.listByGuild(GUILD_A)));
+    const model = await trainAndStore(stores, GUILD_A);
     expect(model.genreHead).toBeDefined();
-    await stores.serverModels.put({ guildId: GUILD_A, fittedAt: new Date().toISOString(), tracks: all.length, model });
     const after = await recommendTracks(query({ genre: 'blues', count: 10 }), deps);
     expect(after.model?.examples).toBe(5);
     // The uncorrected rock track sounds like the corrected ones: the head moves it to blues too.

@@ -1,29 +1,16 @@
 import type { BaseMessageOptions, EmbedBuilder } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { trainingInput } from '../jobs/train-input.js';
-import { GENRES, type Genre } from '../ml/genres.js';
-import { fitServerModel } from '../recs/server-model.js';
 import type { Stores } from '../store/index.js';
-import { GUILD_A, GUILD_B, USER_1, makeTrack, tempDataDir } from '../store/test-support.js';
+import { correctRockToBlues, genreTrack, recsDeps, trainAndStore } from './test-fixtures.js';
+import { GUILD_A, GUILD_B, USER_1, tempDataDir } from '../store/test-support.js';
 import type { StoredTrack } from '../store/types.js';
 import type { AnswerTarget } from './answer.js';
 import type { Deps } from './deps.js';
 import { showStoredTrack } from './finish.js';
 import { listEmbed, statsEmbed } from './library-views.js';
-import { LibraryCache } from './recommend-library.js';
 import { TUNED_MARKER, serverGenreOf } from './server-genres.js';
 
-/** A unit embedding near the genre's axis, a little different per track. */
-function embeddingFor(genre: Genre, n: number): number[] {
-  const v = Array.from({ length: 16 }, (_, i) => (i === GENRES.indexOf(genre) ? 1 : 0.02 * Math.sin(n * 7 + i)));
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
-
-function track(guildId: string, genre: Genre, n: number): StoredTrack {
-  const base = makeTrack(guildId, `${genre}-${n}`, { genre });
-  return { ...base, analysis: { ...base.analysis, embedding: embeddingFor(genre, n) } };
-}
+const track = genreTrack;
 
 let env: Awaited<ReturnType<typeof tempDataDir>>;
 let stores: Stores;
@@ -32,7 +19,7 @@ let deps: Pick<Deps, 'stores' | 'recs'>;
 beforeEach(async () => {
   env = await tempDataDir();
   stores = await env.open();
-  deps = { stores: { ...stores, images: { put: () => Promise.resolve(), get: () => Promise.resolve(undefined) } }, recs: { libraries: new LibraryCache(stores.tracks) } };
+  deps = recsDeps(stores);
 });
 
 afterEach(async () => {
@@ -54,20 +41,14 @@ describe('the server\'s genre head where the server sees genres', () => {
       for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(guildId, 'jazz', n));
     }
     // Server A's members hear its "rock" as blues: five of six corrected; rock-5 is left as the model said.
-    for (let n = 0; n < 5; n++) {
-      await stores.tracks.setCorrectedGenre(GUILD_A, track(GUILD_A, 'rock', n).id, 'blues');
-      await stores.labels.put({ guildId: GUILD_A, userId: USER_1, trackId: track(GUILD_A, 'rock', n).id, genre: 'blues', at: new Date(Date.UTC(2026, 10, 22, 10, n)).toISOString() });
-    }
+    await correctRockToBlues(stores, GUILD_A, USER_1);
     const uncorrected = track(GUILD_A, 'rock', 5);
     const before = await answerEmbed(uncorrected);
     expect(before.description).toMatch(/^\*\*rock\*\*/);
     expect(before.footer?.text).not.toContain(TUNED_MARKER);
 
-    const all: StoredTrack[] = [];
-    for await (const t of stores.tracks.all(GUILD_A)) all.push(t);
-    const model = fitServerModel(trainingInput(all, [], await stores.labels.listByGuild(GUILD_A)));
+    const model = await trainAndStore(stores, GUILD_A);
     expect(model.genreHead).toBeDefined();
-    await stores.serverModels.put({ guildId: GUILD_A, fittedAt: new Date().toISOString(), tracks: all.length, model });
 
     // Server A: the answer's top genre and bars go through the head, with the marker.
     const tuned = await answerEmbed(uncorrected);
