@@ -6,6 +6,7 @@ import { defineCommand } from '../src/bot/command.js';
 import type { Deps } from '../src/bot/deps.js';
 import { UserError } from '../src/bot/errors.js';
 import { requireGuild } from '../src/bot/permissions.js';
+import { serverGenreOf } from '../src/bot/server-genres.js';
 import { callerVoiceChannel } from '../src/bot/voice/command-support.js';
 import { trackLabel } from '../src/bot/voice/now-playing.js';
 import { queuedTrack } from '../src/bot/voice/radio-feed.js';
@@ -18,7 +19,9 @@ import { GENRES, type Genre } from '../src/ml/genres.js';
 const GENRE_BATCH = 10;
 
 async function genreTracks(deps: Deps, guildId: string, genre: Genre, userId: string): Promise<QueuedTrack[]> {
-  const page = await deps.stores.tracks.list(guildId, { genre, limit: 100 });
+  // The genre as this server sees it (its fine-tuned genre head, when it has one).
+  const { genreOf } = await serverGenreOf(deps, guildId);
+  const page = await deps.stores.tracks.list(guildId, { genre, limit: 100 }, genreOf);
   if (page.items.length === 0) throw new UserError(`❌ This server's library has no ${genre} yet. Add some with \`/classify\`.`);
   const shuffled = [...page.items].sort(() => Math.random() - 0.5);
   return shuffled.slice(0, GENRE_BATCH).map((t) => queuedTrack(t, { requestedBy: userId }));

@@ -80,6 +80,11 @@ describe('the server\'s genre head where the server sees genres', () => {
     const statsB = (await statsEmbed(stores.tracks, GUILD_B, await serverGenreOf(deps, GUILD_B))).toJSON();
     expect(statsB.description).toContain('**rock**: 6');
 
+    // /play genre: picks by the server's genres too.
+    const blues = async (guildId: string): Promise<string[]> => (await stores.tracks.list(guildId, { genre: 'blues' }, (await serverGenreOf(deps, guildId)).genreOf)).items.map((t) => t.title).sort();
+    expect(await blues(GUILD_A)).toEqual(['rock-0', 'rock-1', 'rock-2', 'rock-3', 'rock-4', 'rock-5']);
+    expect(await blues(GUILD_B)).toEqual([]);
+
     // The shared track data keeps the shipped model's output.
     const stored = await stores.tracks.get(GUILD_A, uncorrected.id);
     expect(stored?.analysis.genres[0]?.genre).toBe('rock');

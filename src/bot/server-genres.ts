@@ -56,7 +56,7 @@ export function trackGenreView(track: StoredTrack, model: ServerModel | undefine
  * library left out, or for every track when the server has no head (then `tuned` is false).
  */
 export interface ServerGenreOf {
-  genreOf(track: Pick<TrackSummary, 'id' | 'genre'>): Genre;
+  genreOf: (track: Pick<TrackSummary, 'id' | 'genre'>) => Genre;
   tuned: boolean;
 }
 

@@ -92,14 +92,15 @@ export class TrackRepository {
    * One page of the server's library, newest first: `search` matches title, artist, album and
    * file name, ignoring case and accents; `genre` matches the shown genre (correction first).
    * `limit` defaults to {@link DEFAULT_PAGE_SIZE} and is capped at {@link MAX_PAGE_SIZE}.
+   * `genreOf` gives the genre a track counts as for `genre` (a server's view); by default its summary's.
    */
-  async list(guildId: string, query: TrackQuery = {}): Promise<TrackPage> {
+  async list(guildId: string, query: TrackQuery = {}, genreOf: (track: TrackSummary) => Genre = (track) => track.genre): Promise<TrackPage> {
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_SIZE)));
     const needle = query.search === undefined ? '' : fold(query.search.trim());
     const matches = (await this.summaries.values(`${guildId}:`)).filter(
       (track) =>
-        (query.genre === undefined || track.genre === query.genre) &&
+        (query.genre === undefined || genreOf(track) === query.genre) &&
         (needle === '' || [track.title, track.artist, track.album, track.fileName].some((field) => field !== undefined && fold(field).includes(needle))),
     );
     matches.sort((a, b) => b.addedAt.localeCompare(a.addedAt) || a.title.localeCompare(b.title));
