@@ -77,6 +77,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN }, 'worker').discordToken).toBeUndefined();
   });
 
+  it('reads the queues a worker serves', () => {
+    expect(loadConfig({}, 'worker').workerQueues).toBeUndefined();
+    expect(loadConfig({ WORKER_QUEUES: ' classify, copy ,' }, 'worker').workerQueues).toEqual(['classify', 'copy']);
+    expect(problemsOf({ WORKER_QUEUES: ',' }, 'worker')).toHaveLength(1);
+  });
+
   it('lists every problem at once, without echoing values', () => {
     const env = {
       DISCORD_TOKEN: '  ',
@@ -90,9 +96,10 @@ describe('loadConfig', () => {
       DEV_GUILD_ID: 'abc',
       JOB_LOCK_MS: '10',
       QUEUE_PREFIX: 'a:b',
+      WORKER_QUEUES: 'classify,mine-bitcoin',
     };
     const problems = problemsOf(env, 'bot');
-    expect(problems).toHaveLength(11);
+    expect(problems).toHaveLength(12);
     for (const name of Object.keys(env)) expect(problems.some((p) => p.startsWith(name))).toBe(true);
     const text = problems.join('\n');
     for (const value of ['secret-host', 'two', 'loud', 'bad host', 'not a url']) expect(text).not.toContain(value);

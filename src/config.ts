@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { QUEUE_NAMES, type QueueName } from './jobs/schemas.js';
 
 /** Which process reads the configuration: the bot (needs a token) or a worker (needs Redis only). */
 export type Role = 'bot' | 'worker';
@@ -43,6 +44,8 @@ export interface AppConfig {
   trainDebounceMs: number;
   /** Redis key prefix of the queues (QUEUE_PREFIX; default bullmq's `bull`): separates bots sharing one Redis, and tests. */
   queuePrefix?: string;
+  /** Queues that `npm run worker` serves (WORKER_QUEUES, comma-separated); default all of them (see workers/run.ts). */
+  workerQueues?: QueueName[];
   /** The voice player leaves after this long with nothing to play, in ms (VOICE_IDLE_TIMEOUT_S, default 300 s). */
   voiceIdleTimeoutMs: number;
   /** The voice player leaves after its channel has had no listener this long, in ms (VOICE_EMPTY_TIMEOUT_S, default 30 s). */
@@ -93,6 +96,13 @@ function urlVar(name: string, protocols: readonly string[]) {
   });
 }
 
+/** The queue names of a comma-separated list, or undefined when one is unknown or the list is empty. */
+function parseQueueList(list: string): QueueName[] | undefined {
+  const known: readonly string[] = Object.values(QUEUE_NAMES);
+  const names = list.split(',').map((q) => q.trim()).filter((q) => q !== '');
+  return names.length > 0 && names.every((q) => known.includes(q)) ? (names as QueueName[]) : undefined;
+}
+
 const Snowflake = /^\d{17,20}$/;
 const Hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
 
@@ -118,6 +128,10 @@ const EnvSchema = z.object({
   TRAIN_DEBOUNCE_MS: intVar('TRAIN_DEBOUNCE_MS', 0, 86_400_000, 30_000),
   VOICE_IDLE_TIMEOUT_S: intVar('VOICE_IDLE_TIMEOUT_S', 1, 86_400, 300),
   VOICE_EMPTY_TIMEOUT_S: intVar('VOICE_EMPTY_TIMEOUT_S', 0, 86_400, 30),
+  WORKER_QUEUES: optionalText.refine(
+    (s) => s === undefined || parseQueueList(s) !== undefined,
+    `WORKER_QUEUES must be a comma-separated list of queue names: ${Object.values(QUEUE_NAMES).join(', ')}`,
+  ),
   QUEUE_PREFIX: optionalText.refine((s) => s === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(s), 'QUEUE_PREFIX may hold only letters, digits, ".", "_" and "-" (at most 64)'),
 });
 
@@ -163,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd: string = pro
   if (e.DISCORD_API_URL) config.discordApiUrl = e.DISCORD_API_URL.replace(/\/+$/, '');
   if (e.JOB_LOCK_MS !== undefined) config.jobLockMs = e.JOB_LOCK_MS;
   if (e.QUEUE_PREFIX) config.queuePrefix = e.QUEUE_PREFIX;
+  if (e.WORKER_QUEUES) config.workerQueues = parseQueueList(e.WORKER_QUEUES);
   return config;
 }
 

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'worker' } });
   const redis = await connectRedis(config, logger);
-  const workers = await startWorkers(config, logger, redis.connection);
+  const workers = await startWorkers(config, logger, redis.connection, config.workerQueues ? { queues: config.workerQueues } : {});
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) {
