@@ -58,6 +58,18 @@ describe('decodeAudio parity', () => {
     expect(decoded.durationS).toBeCloseTo(reference.durationS, 2);
   });
 
+  it("describes the input from ffmpeg's own dump, whatever its tags pretend", async () => {
+    // Tags whose values try to pass for the dump's own lines: a 99-hour duration, a FLAC stream.
+    const fake = 'x\n  Duration: 99:00:00.00, start: 0.000000\n  Stream #0:0: Audio: flac, 8000 Hz';
+    const tagged = await ffmpegMake(
+      ['-i', REAL_FLAC, '-t', '3', '-metadata', `title=${fake}`, '-metadata', `comment=${fake}`, '-c:a', 'libmp3lame', '-id3v2_version', '3'],
+      join(scratch.dir, 'tagged.mp3'),
+    );
+    const decoded = await decodeAudio({ path: tagged }, { limits: { maxDurationS: 60 } });
+    expect(decoded).toMatchObject({ codec: 'mp3', container: 'mp3' });
+    expect(decoded.durationS).toBeCloseTo(3, 1);
+  });
+
   it('rejects a sample rate outside 1000..192000 Hz', async () => {
     await expect(decodeAudio({ path: REAL_FLAC }, { sampleRateHz: 12.5 })).rejects.toThrow(RangeError);
   });

@@ -143,7 +143,7 @@ describe('UNSUPPORTED, and ffmpeg follows no reference', () => {
 
 describe('TOO_LARGE', () => {
   // A missing ffmpeg proves that the size is checked before any process starts.
-  const noTools = { ffmpegPath: '/nonexistent/ffmpeg', ffprobePath: '/nonexistent/ffprobe' };
+  const noTools = { ffmpegPath: '/nonexistent/ffmpeg' };
 
   it('for bytes and for a file over maxInputBytes, without starting ffmpeg', async () => {
     const limits = { maxInputBytes: flacBytes.length - 1 };
@@ -162,6 +162,8 @@ describe('TOO_LONG', () => {
   it('rejects early when the container states a duration over maxDurationS', async () => {
     const error = await expectCode('TOO_LONG', { path: REAL_FLAC }, { limits: { maxDurationS: 20 } });
     expect(error.message).toMatch(/0\.3 minutes/);
+    // stopped on the stated duration, before any sample was decoded
+    expect(error.detail).toMatch(/states 30\.0 s/);
   });
 
   it('kills ffmpeg once a stream that understates its duration passes maxDurationS', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AudioError } from './errors.js';
 import type { AudioLimits } from './limits.js';
+import { MISSING_DECODER } from './probe.js';
 import { runTool } from './run-tool.js';
 
 /**
@@ -20,9 +21,9 @@ export interface StagedInput {
 }
 
 /** The error for audio longer than `limits.maxDurationS`. */
-export function tooLong(limits: AudioLimits): AudioError {
+export function tooLong(limits: AudioLimits, detail?: string): AudioError {
   const minutes = Math.round((limits.maxDurationS / 60) * 10) / 10;
-  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`);
+  return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`, detail === undefined ? {} : { detail });
 }
 
 function tooLarge(limits: AudioLimits, bytes: number): AudioError {
@@ -111,7 +112,7 @@ export async function runFfmpeg(
   if (result.stopped) throw tooLong(limits);
   if (result.exitCode !== 0) {
     const detail = result.stderr.trim().slice(-2000);
-    const unsupported = /decoder .*not found|unsupported codec|not implemented/i.test(result.stderr);
+    const unsupported = MISSING_DECODER.test(result.stderr);
     throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
   }
   return result.stderr;

@@ -14,6 +14,9 @@ export interface ProbeResult {
   durationS: number | undefined;
 }
 
+/** What ffmpeg and ffprobe print when they lack a decoder for the input's codec. */
+export const MISSING_DECODER = /decoder .*not found|unsupported codec|not implemented/i;
+
 const MAX_PROBE_OUTPUT_BYTES = 256 * 1024;
 
 /**
@@ -77,6 +80,54 @@ export async function probeInput(ffprobePath: string, path: string, signal: Abor
   };
 }
 
+/** What ffmpeg's dump of its input says (printed on stderr at `-v info`, before it decodes). */
+export interface InputDescription {
+  /** The demuxer's format name, aliases included (e.g. "mov,mp4,m4a,3gp,3g2,mj2"). */
+  formatName: string;
+  /** Codec of the first audio stream, e.g. "mp3", "vorbis", "pcm_s16le". */
+  codec: string | undefined;
+  /** Whether the input has an audio stream at all. */
+  hasAudio: boolean;
+  /** Stated duration in seconds, when the container states one (it may lie). */
+  durationS: number | undefined;
+}
+
+const INPUT_LINE = /^Input #0, (.+?), from '/;
+// Exactly two spaces: the input's own lines. Metadata values, even multi-line ones, are indented
+// further; a tag *key* with a line break could still fake a line, but only in the uploader's own
+// file's description, and the genuine duration line, printed after the container's tags, wins.
+const DURATION_LINE = /^ {2}Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
+const AUDIO_STREAM_LINE = /^ {2}Stream #0:\d+\S*: Audio: ([\w-]+)/;
+
+/**
+ * Reads ffmpeg's dump of input #0 from its stderr: the `Input #0, <format>, from '...'` line and
+ * the indented lines that follow it, up to the first unindented one (the output's section).
+ * Only complete lines count, so stderr read so far may be passed while ffmpeg runs.
+ * @returns undefined until the input line has been printed (or when ffmpeg could not open it).
+ */
+export function parseInputDump(stderr: string): InputDescription | undefined {
+  const lines = stderr.slice(0, stderr.lastIndexOf('\n') + 1).split('\n');
+  const start = lines.findIndex((line) => INPUT_LINE.test(line));
+  if (start < 0) return undefined;
+  const description: InputDescription = {
+    formatName: INPUT_LINE.exec(lines[start] ?? '')?.[1] ?? '',
+    codec: undefined,
+    hasAudio: false,
+    durationS: undefined,
+  };
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith(' ')) break;
+    const duration = DURATION_LINE.exec(line);
+    if (duration) description.durationS = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
+    const audio = AUDIO_STREAM_LINE.exec(line);
+    if (audio && !description.hasAudio) {
+      description.hasAudio = true;
+      description.codec = audio[1];
+    }
+  }
+  return description;
+}
+
 function finiteSeconds(text: string | undefined): number | undefined {
   const seconds = Number(text);
   return text !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
@@ -97,7 +148,7 @@ export function classifyProbeFailure(stderr: string): AudioError {
   if (demuxers.some((name) => allowedDemuxer(name) !== undefined)) {
     return new AudioError('CORRUPT', undefined, { detail });
   }
-  if (/decoder .*not found|unsupported codec|not implemented/i.test(stderr)) {
+  if (MISSING_DECODER.test(stderr)) {
     return new AudioError('UNSUPPORTED', undefined, { detail });
   }
   return new AudioError('NOT_AUDIO', undefined, { detail });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 export interface ToolResult {
   /** Exit code, or null when it was killed by a signal. */
   exitCode: number | null;
-  /** True when the caller's `onStdout` asked to stop and the child was killed for it. */
+  /** True when the caller's `onStdout` or `onStderr` asked to stop and the child was killed for it. */
   stopped: boolean;
   /** The last few KiB of stderr, for error classification and logs. */
   stderr: string;
@@ -16,6 +16,8 @@ export interface ToolRun {
   signal: AbortSignal;
   /** Receives stdout chunks; returning false kills the child and ignores further output. */
   onStdout: (chunk: Buffer) => boolean;
+  /** Receives stderr as it arrives (UTF-8); returning false kills the child, as `onStdout`. */
+  onStderr?: (text: string) => boolean;
 }
 
 const STDERR_TAIL_BYTES = 8 * 1024;
@@ -53,6 +55,10 @@ export function runTool(command: string, args: readonly string[], run: ToolRun):
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       stderr = (stderr + text).slice(-STDERR_TAIL_BYTES);
+      if (!stopped && run.onStderr?.(text) === false) {
+        stopped = true;
+        kill();
+      }
     });
 
     child.on('close', (exitCode) => {
