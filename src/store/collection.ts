@@ -67,6 +67,27 @@ export class Collection<T> {
     return raw === undefined ? undefined : this.check(key, raw);
   }
 
+  /**
+   * The text stored at `key` (the Keyv JSON envelope, exactly as written), or undefined when
+   * absent: one point read and no parsing, so that a caller that keeps parsed records can tell
+   * whether the row changed before paying for {@link fromText}. (It skips Keyv's expiry check,
+   * which no record needs: {@link set} writes none with a TTL.)
+   */
+  async text(key: string): Promise<string | undefined> {
+    const store: unknown = this.keyv.store;
+    const fullKey = `${this.namespace}:${key}`;
+    let raw: unknown;
+    if (store instanceof KeyvSqlite) raw = await this.inFlight.run(() => store.get(fullKey));
+    else if (store instanceof Map) raw = (store as Map<string, unknown>).get(fullKey);
+    else throw new Error('Store collections can read text only from @keyv/sqlite or in-memory Keyv stores');
+    return typeof raw === 'string' ? raw : undefined;
+  }
+
+  /** The record in `text` (as {@link text} returned it for `key`), validated as {@link get} does: undefined (reported) when invalid. */
+  fromText(key: string, text: string): T | undefined {
+    return this.check(key, deserializeRecord<unknown>(text).value);
+  }
+
   /** The records at `keys`, in order (undefined where absent or invalid). */
   async getMany(keys: readonly string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
