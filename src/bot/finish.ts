@@ -5,7 +5,7 @@ import type { AnswerTarget } from './answer.js';
 import { titleFromFileName } from './audio-attachments.js';
 import { copyLikelyFits, keepCopyLater } from './copy-flow.js';
 import type { Deps } from './deps.js';
-import { serverModelOf, trackGenreView } from './server-genres.js';
+import { trackGenreView } from './server-genres.js';
 import { VOTES, trackMessage } from './track-embed.js';
 
 /** The library entry for a job's result, for the server and member of `request`. */
@@ -41,7 +41,7 @@ async function publish(message: Message, track: StoredTrack, deps: Deps): Promis
  * with its spectrogram when kept.
  */
 export async function showStoredTrack(track: StoredTrack, target: AnswerTarget, deps: Deps, options: { channelId: string; note?: string }): Promise<void> {
-  const [png, model] = await Promise.all([deps.stores.images.get(track.id), serverModelOf(deps.stores, track.guildId)]);
+  const [png, model] = await Promise.all([deps.stores.images.get(track.id), deps.stores.serverModels.model(track.guildId)]);
   const message = await target.final(trackMessage(track, png, options.note, trackGenreView(track, model)));
   if (message) await publish(message, track, deps);
 }
@@ -69,7 +69,7 @@ export async function finishRequest(request: PendingRequest, result: ClassifyJob
     ({ track, created } = await deps.stores.tracks.upsert(toStoredTrack(request, result, 0)));
   }
   // The stored track keeps the shipped model's genres; the answer shows the server's view of them.
-  const view = trackGenreView(track, await serverModelOf(deps.stores, track.guildId));
+  const view = trackGenreView(track, await deps.stores.serverModels.model(track.guildId));
   const message = await target.final(trackMessage(track, png, note, view));
   if (message) await publish(message, track, deps);
   await deps.stores.pending.delete(request.guildId, request.id);

@@ -23,17 +23,6 @@ export interface GenreView {
   tuned: boolean;
 }
 
-/**
- * The server's stored model, read per request rather than cached: one SQLite row and its
- * validation, measured at 0.6 ms (a 10 x 120 head alone) to 4.2 ms (with a preference model of
- * 100 members and 2,000 track biases) per read on a busy 2-core machine, against a Discord round
- * trip of tens of ms. Reading it each time needs no invalidation when the `train` worker (another
- * process) stores a new model: the next answer uses it.
- */
-export function serverModelOf(stores: Pick<BotStores, 'serverModels'>, guildId: string): Promise<ServerModel | undefined> {
-  return stores.serverModels.model(guildId);
-}
-
 /** True when the model has a genre head that fits embeddings of `dim` values. */
 function headFits(model: ServerModel | undefined, dim: number): model is ServerModel {
   const head = model?.genreHead;
@@ -62,7 +51,7 @@ export interface ServerGenreOf {
 
 /** See {@link ServerGenreOf}. */
 export async function serverGenreOf(deps: { stores: Pick<BotStores, 'serverModels'>; recs: { libraries: Pick<LibraryCache, 'get'> } }, guildId: string): Promise<ServerGenreOf> {
-  const model = await serverModelOf(deps.stores, guildId);
+  const model = await deps.stores.serverModels.model(guildId);
   if (!model?.genreHead) return { genreOf: (t) => t.genre, tuned: false };
   const server = await deps.recs.libraries.get(guildId);
   if (!headFits(model, server.library.dim)) return { genreOf: (t) => t.genre, tuned: false };
