@@ -1,8 +1,7 @@
 import type { BaseMessageOptions, EmbedBuilder } from 'discord.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Stores } from '../store/index.js';
-import { correctRockToBlues, genreTrack, recsDeps, trainAndStore } from './test-fixtures.js';
-import { GUILD_A, GUILD_B, USER_1, tempDataDir } from '../store/test-support.js';
+import { describe, expect, it } from 'vitest';
+import { correctRockToBlues, genreTrack, recsTestEnv, trainAndStore } from './test-fixtures.js';
+import { GUILD_A, GUILD_B, USER_1 } from '../store/test-support.js';
 import type { StoredTrack } from '../store/types.js';
 import type { AnswerTarget } from './answer.js';
 import type { Deps } from './deps.js';
@@ -12,42 +11,30 @@ import { TUNED_MARKER, serverGenreOf } from './server-genres.js';
 
 const track = genreTrack;
 
-let env: Awaited<ReturnType<typeof tempDataDir>>;
-let stores: Stores;
-let deps: Pick<Deps, 'stores' | 'recs'>;
-
-beforeEach(async () => {
-  env = await tempDataDir();
-  stores = await env.open();
-  deps = recsDeps(stores);
-});
-
-afterEach(async () => {
-  await env.dispose();
-});
+const fx = recsTestEnv();
 
 /** The embed that {@link showStoredTrack} answers with (the answer path of /classify, the context menu and auto-classify). */
 async function answerEmbed(t: StoredTrack): Promise<ReturnType<EmbedBuilder['toJSON']>> {
   let shown: BaseMessageOptions | undefined;
   const target: AnswerTarget = { progress: () => Promise.resolve(), failure: () => Promise.resolve(), final: (payload) => ((shown = payload), Promise.resolve(undefined)) };
-  await showStoredTrack(t, target, deps as Deps, { channelId: '1' });
+  await showStoredTrack(t, target, fx.deps as Deps, { channelId: '1' });
   return (shown?.embeds?.[0] as EmbedBuilder).toJSON();
 }
 
 describe('the server\'s genre head where the server sees genres', () => {
   it('changes the answer embed and the library views of its own server only, and never the stored track', async () => {
     for (const guildId of [GUILD_A, GUILD_B]) {
-      for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(guildId, 'rock', n));
-      for (let n = 0; n < 6; n++) await stores.tracks.upsert(track(guildId, 'jazz', n));
+      for (let n = 0; n < 6; n++) await fx.stores.tracks.upsert(track(guildId, 'rock', n));
+      for (let n = 0; n < 6; n++) await fx.stores.tracks.upsert(track(guildId, 'jazz', n));
     }
     // Server A's members hear its "rock" as blues: five of six corrected; rock-5 is left as the model said.
-    await correctRockToBlues(stores, GUILD_A, USER_1);
+    await correctRockToBlues(fx.stores, GUILD_A, USER_1);
     const uncorrected = track(GUILD_A, 'rock', 5);
     const before = await answerEmbed(uncorrected);
     expect(before.description).toMatch(/^\*\*rock\*\*/);
     expect(before.footer?.text).not.toContain(TUNED_MARKER);
 
-    const model = await trainAndStore(stores, GUILD_A);
+    const model = await trainAndStore(fx.stores, GUILD_A);
     expect(model.genreHead).toBeDefined();
 
     // Server A: the answer's top genre and bars go through the head, with the marker.
@@ -64,8 +51,8 @@ describe('the server\'s genre head where the server sees genres', () => {
     // /library list and stats.
     const line = (embed: ReturnType<EmbedBuilder['toJSON']>): string | undefined => embed.description?.split('\n').find((l) => l.includes('**rock-5**'));
     const listOf = async (guildId: string): Promise<ReturnType<EmbedBuilder['toJSON']>> => {
-      const page = await stores.tracks.list(guildId, { limit: 20 });
-      return listEmbed('Library', page.items, page.total, 1, await serverGenreOf(deps, guildId)).toJSON();
+      const page = await fx.stores.tracks.list(guildId, { limit: 20 });
+      return listEmbed('Library', page.items, page.total, 1, await serverGenreOf(fx.deps, guildId)).toJSON();
     };
     const listA = await listOf(GUILD_A);
     expect(line(listA)).toContain('· blues ·');
@@ -73,21 +60,21 @@ describe('the server\'s genre head where the server sees genres', () => {
     const listB = await listOf(GUILD_B);
     expect(line(listB)).toContain('· rock ·');
     expect(listB.footer?.text).not.toContain(TUNED_MARKER);
-    const statsA = (await statsEmbed(stores.tracks, GUILD_A, await serverGenreOf(deps, GUILD_A))).toJSON();
+    const statsA = (await statsEmbed(fx.stores.tracks, GUILD_A, await serverGenreOf(fx.deps, GUILD_A))).toJSON();
     expect(statsA.description).toContain('**blues**: 6');
     expect(statsA.description).not.toContain('**rock**');
     expect(statsA.footer?.text).toContain(TUNED_MARKER);
-    const statsB = (await statsEmbed(stores.tracks, GUILD_B, await serverGenreOf(deps, GUILD_B))).toJSON();
+    const statsB = (await statsEmbed(fx.stores.tracks, GUILD_B, await serverGenreOf(fx.deps, GUILD_B))).toJSON();
     expect(statsB.description).toContain('**rock**: 6');
 
     // /play genre: picks by the server's genres too.
-    const blues = async (guildId: string): Promise<string[]> => (await stores.tracks.list(guildId, { genre: 'blues' }, (await serverGenreOf(deps, guildId)).genreOf)).items.map((t) => t.title).sort();
+    const blues = async (guildId: string): Promise<string[]> => (await fx.stores.tracks.list(guildId, { genre: 'blues' }, (await serverGenreOf(fx.deps, guildId)).genreOf)).items.map((t) => t.title).sort();
     expect(await blues(GUILD_A)).toEqual(['rock-0', 'rock-1', 'rock-2', 'rock-3', 'rock-4', 'rock-5']);
     expect(await blues(GUILD_B)).toEqual([]);
 
     // The shared track data keeps the shipped model's output.
-    const stored = await stores.tracks.get(GUILD_A, uncorrected.id);
+    const stored = await fx.stores.tracks.get(GUILD_A, uncorrected.id);
     expect(stored?.analysis.genres[0]?.genre).toBe('rock');
-    expect((await stores.tracks.list(GUILD_A, { genre: 'rock' })).items.map((t) => t.title)).toEqual(['rock-5']);
+    expect((await fx.stores.tracks.list(GUILD_A, { genre: 'rock' })).items.map((t) => t.title)).toEqual(['rock-5']);
   });
 });
