@@ -2,7 +2,8 @@ import { FailureReason } from './schemas.js';
 
 /**
  * How a job failed, as the bot sees it.
- * - `code`: an AudioErrorCode (`NOT_AUDIO`, `CORRUPT`, ...) for bad audio; `INTERNAL` for a fault
+ * - `code`: an AudioErrorCode (`NOT_AUDIO`, `CORRUPT`, ...) for bad audio; {@link UPLOAD_GONE} when
+ *   the upload expired before its job ran; `INTERNAL` for a fault
  *   of ours; `TIMEOUT` when waiting gave up (the job may still finish); `MISSING` when the job is
  *   gone (removed, or never enqueued).
  * - `final`: true when the job will not run again (bad audio, attempts exhausted, missing).
@@ -16,6 +17,18 @@ export class JobFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The failure code of a job whose upload is no longer in Redis (its TTL ran out while the job
+ * waited, or it was deleted): final for this job, but the same file posted again is stored again
+ * and its job retried.
+ */
+export const UPLOAD_GONE = 'UPLOAD_GONE';
+
+/** The {@link FailureReason} of a job whose upload is gone (see {@link UPLOAD_GONE}). */
+export function uploadGoneReason(hash: string): FailureReason {
+  return { code: UPLOAD_GONE, message: `the uploaded file ${hash.slice(0, 12)}… is no longer stored: post the file again` };
 }
 
 /** The `UnrecoverableError` message a worker throws for bad audio: the reason as JSON. */

@@ -1,7 +1,8 @@
 /** The job system as the bot uses it: queue names, payload schemas, queues and producers. */
 export * from './schemas.js';
 export { contentHash } from './hash.js';
-export { JobFailure, decodeFailure, encodeFailure, failureFromReason } from './failure.js';
+export { JobFailure, UPLOAD_GONE, decodeFailure, encodeFailure, failureFromReason, uploadGoneReason } from './failure.js';
+export { UPLOAD_TTL_S, UploadStore } from './uploads.js';
 export {
   DEFAULT_JOB_OPTIONS,
   createJobQueues,
@@ -21,6 +22,7 @@ export {
   enqueueCopy,
   enqueueCopyOfClassify,
   enqueueEmbed,
+  uploadStoreOf,
   waitForClassify,
   waitForCopy,
   waitForEmbed,

@@ -1,21 +1,27 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../../test/redis.js';
-import { encodeFailure, JobFailure } from './failure.js';
+import { encodeFailure, JobFailure, UPLOAD_GONE, uploadGoneReason } from './failure.js';
 import { contentHash } from './hash.js';
-import { embedJobId, enqueueClassify, enqueueEmbed, waitForClassify, waitForEmbed } from './producer.js';
+import { copyJobId, embedJobId, enqueueClassify, enqueueCopy, enqueueCopyOfClassify, enqueueEmbed, uploadStoreOf, waitForClassify, waitForEmbed } from './producer.js';
 import { createJobQueues, type JobQueues } from './queues.js';
 import { QUEUE_NAMES, type ClassifyJobData, type ClassifyJobResult } from './schemas.js';
+import { UPLOAD_TTL_S } from './uploads.js';
 
 let redis: TestRedis;
+/** A connection of the test's own, to look at what the producer stored. */
+let client: Redis;
 let queues: JobQueues;
 let prefix: string;
 const workers: Worker[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
+  client = new Redis({ host: '127.0.0.1', port: redis.port });
 });
 afterAll(async () => {
+  await client.quit();
   await redis.stop();
 });
 const setUp = (): void => {
@@ -33,6 +39,16 @@ function worker(processor: (job: Job<ClassifyJobData>) => unknown, name: string 
   const w = new Worker(name, (job: Job<ClassifyJobData>) => Promise.resolve().then(() => processor(job)), { connection: redis.connection, prefix });
   workers.push(w);
   return w;
+}
+
+/**
+ * Waits until the classify job `jobId` has failed. A job that fails while the test's fresh
+ * QueueEvents has not yet started reading its stream (bullmq's `waitUntilReady` resolves on the
+ * connection, before the first XREAD) sends a `failed` event nobody reads, and a wait begun just
+ * before it would then time out; a wait begun after the failure answers from the job's state.
+ */
+async function untilFailed(jobId: string): Promise<void> {
+  await vi.waitFor(async () => expect(await (await queues.classify.getJob(jobId))?.getState()).toBe('failed'), { timeout: 45_000, interval: 50 });
 }
 
 const bytes = new TextEncoder().encode('pretend audio bytes');
@@ -60,8 +76,25 @@ describe('enqueueClassify', () => {
     expect(second).toEqual({ ...first, existing: true });
     expect(await queues.classify.count()).toBe(1);
     const job = await queues.classify.getJob(first.jobId);
-    expect(job?.data.fileName).toBe('song.mp3');
-    expect(Buffer.from(job?.data.audioBase64 ?? '', 'base64')).toEqual(Buffer.from(bytes));
+    expect(job?.data).toEqual({ hash: contentHash(bytes), fileName: 'song.mp3' });
+    // the bytes are stored once, beside the queue's keys, not in the job
+    const uploads = await uploadStoreOf(queues.classify);
+    expect(uploads.prefix).toBe(prefix);
+    expect(await client.keys(`${prefix}:upload:*`)).toEqual([uploads.key(first.hash)]);
+    expect(new Uint8Array(await uploads.get(first.hash) ?? [])).toEqual(bytes);
+  });
+
+  it('a repeat post restarts the upload\'s TTL, and stores it again when it is gone', async () => {
+    setUp();
+    const { hash } = await enqueueClassify(queues.classify, bytes, 'song.mp3');
+    const uploads = await uploadStoreOf(queues.classify);
+    await client.expire(uploads.key(hash), 60);
+    expect(await client.ttl(uploads.key(hash))).toBeLessThanOrEqual(60);
+    await enqueueClassify(queues.classify, bytes, 'song.mp3');
+    expect(await client.ttl(uploads.key(hash))).toBeGreaterThan(UPLOAD_TTL_S - 10);
+    await uploads.delete(hash);
+    expect((await enqueueClassify(queues.classify, bytes, 'song.mp3')).existing).toBe(true);
+    expect(new Uint8Array(await uploads.get(hash) ?? [])).toEqual(bytes);
   });
 
   it('rejects empty, too large and badly named uploads before enqueueing', async () => {
@@ -84,12 +117,78 @@ describe('enqueueClassify', () => {
     // The waits are generous: in a full run on 2 cores this file shares the machine with the
     // end-to-end tests' bots and workers, and 10 s was once not enough for the events to arrive.
     const jobId = contentHash(bytes);
-    await queues.classify.add('classify', { hash: jobId, fileName: 's.mp3', audioBase64: Buffer.from(bytes).toString('base64') }, { jobId, attempts: 1 });
+    await queues.classify.add('classify', { hash: jobId, fileName: 's.mp3' }, { jobId, attempts: 1 });
+    await untilFailed(jobId);
     await expect(waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 })).rejects.toMatchObject({ code: 'INTERNAL', final: true });
     const again = await enqueueClassify(queues.classify, bytes, 's.mp3');
     expect(again.existing).toBe(true);
     await expect(waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 })).resolves.toMatchObject({ hash: jobId });
   }, 120_000);
+
+  it('a job whose upload expired is retried when the file comes again; one that failed for bad audio is not, and keeps no upload', async () => {
+    setUp();
+    let calls = 0;
+    worker((job) => {
+      calls++;
+      if (job.data.fileName === 'notes.txt') throw new UnrecoverableError(encodeFailure({ code: 'NOT_AUDIO', message: 'not audio' }));
+      if (calls === 1) throw new UnrecoverableError(encodeFailure(uploadGoneReason(job.data.hash)));
+      return fakeResult(job.data.hash);
+    });
+    const { jobId } = await enqueueClassify(queues.classify, bytes, 's.mp3');
+    const uploads = await uploadStoreOf(queues.classify);
+    await uploads.delete(jobId);
+    await untilFailed(jobId);
+    await expect(waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 })).rejects.toMatchObject({ code: UPLOAD_GONE, final: true });
+    expect((await enqueueClassify(queues.classify, bytes, 's.mp3')).existing).toBe(true);
+    expect(new Uint8Array(await uploads.get(jobId) ?? [])).toEqual(bytes);
+    await expect(waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 })).resolves.toMatchObject({ hash: jobId });
+
+    const text = new TextEncoder().encode('my notes');
+    const notes = await enqueueClassify(queues.classify, text, 'notes.txt');
+    await untilFailed(notes.jobId);
+    await expect(waitForClassify(queues.classify, queues.events.classify, notes.jobId, { timeoutMs: 45_000 })).rejects.toMatchObject({ code: 'NOT_AUDIO' });
+    await uploads.delete(notes.hash);
+    expect((await enqueueClassify(queues.classify, text, 'notes.txt')).existing).toBe(true);
+    expect(await uploads.get(notes.hash)).toBeUndefined();
+    expect(await (await queues.classify.getJob(notes.jobId))?.getState()).toBe('failed');
+  }, 120_000);
+});
+
+describe('copy jobs', () => {
+  it('carry the hash only: the copy of a classification reads the stored upload, or fails UPLOAD_GONE without a job', async () => {
+    setUp();
+    const { hash } = await enqueueClassify(queues.classify, bytes, 's.mp3');
+    const copy = await enqueueCopyOfClassify(queues.copy, { hash });
+    expect(copy).toEqual({ jobId: copyJobId(hash), hash, existing: false });
+    expect((await queues.copy.getJob(copy.jobId))?.data).toEqual({ hash });
+    expect(await client.keys(`${prefix}:upload:*`)).toHaveLength(1);
+
+    const other = new TextEncoder().encode('bytes that were never stored');
+    const failure = await enqueueCopyOfClassify(queues.copy, { hash: contentHash(other) }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(JobFailure);
+    expect(failure).toMatchObject({ code: UPLOAD_GONE, final: true });
+    expect(await queues.copy.getJob(copyJobId(contentHash(other)))).toBeUndefined();
+  });
+
+  it('a classify job queued by an older version gives its bytes to the store; its copy job carries the hash', async () => {
+    setUp();
+    const hash = contentHash(bytes);
+    const copy = await enqueueCopyOfClassify(queues.copy, { hash, audioBase64: Buffer.from(bytes).toString('base64') });
+    expect((await queues.copy.getJob(copy.jobId))?.data).toEqual({ hash });
+    expect(new Uint8Array(await (await uploadStoreOf(queues.copy)).get(hash) ?? [])).toEqual(bytes);
+  });
+
+  it('a completed copy needs no upload: posting the bytes again does not store them', async () => {
+    setUp();
+    worker((job) => ({ hash: job.data.hash, audioCopy: { mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000,
+      loudness: { integratedLufs: -20, samplePeakDbfs: -3, targetLufs: -16, gainDb: 2 }, base64: 'T2dnUw==' } }), QUEUE_NAMES.copy);
+    const { jobId, hash } = await enqueueCopy(queues.copy, bytes);
+    await vi.waitFor(async () => expect(await (await queues.copy.getJob(jobId))?.getState()).toBe('completed'), { timeout: 20_000, interval: 50 });
+    const uploads = await uploadStoreOf(queues.copy);
+    await uploads.delete(hash);
+    expect(await enqueueCopy(queues.copy, bytes)).toEqual({ jobId, hash, existing: true });
+    expect(await uploads.get(hash)).toBeUndefined();
+  }, 60_000);
 });
 
 describe('waitForClassify', () => {

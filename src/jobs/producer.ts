@@ -1,6 +1,6 @@
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { z } from 'zod';
-import { decodeFailure, failureFromReason, JobFailure } from './failure.js';
+import { decodeFailure, failureFromReason, JobFailure, UPLOAD_GONE, uploadGoneReason } from './failure.js';
 import { contentHash } from './hash.js';
 import type { ClassifyQueue, CopyQueue, EmbedQueue } from './queues.js';
 import {
@@ -12,6 +12,7 @@ import {
   EmbedJobData,
   EmbedJobResult,
 } from './schemas.js';
+import { DEFAULT_PREFIX, UploadStore, type UploadRedis } from './uploads.js';
 
 /** What {@link enqueueClassify} did. */
 export interface Enqueued {
@@ -27,32 +28,75 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 /**
- * Adds the job unless one with its id exists. An existing job that failed for a passing fault
- * (not bad audio) is retried, so a repeat post after an outage is analysed again.
+ * The upload store on `queue`'s own Redis connection and key prefix: the producer opens no
+ * connection of its own.
+ * @throws Error when the queue's client is not ioredis (binary reads need `getBuffer`).
  */
-async function addOnce<D, R>(queue: Queue<D, R>, jobId: string, data: D): Promise<boolean> {
+export async function uploadStoreOf(queue: Queue): Promise<UploadStore> {
+  const client: unknown = await queue.getBackend().client;
+  if (typeof (client as Partial<UploadRedis>).getBuffer !== 'function') throw new Error('the queue\'s Redis client has no getBuffer: uploads need ioredis');
+  return new UploadStore(client as UploadRedis, queue.opts.prefix ?? DEFAULT_PREFIX);
+}
+
+/** The upload a job reads, as {@link addOnce} keeps it. */
+interface JobUpload {
+  store: UploadStore;
+  hash: string;
+  /** The bytes, when at hand: stored again if Redis lost them. Without them the stored upload must exist. */
+  bytes?: Uint8Array;
+  /** Whether a completed job still needs the upload (a classify job's copy is made from it; a copy job's is not). */
+  neededAfterCompletion: boolean;
+}
+
+/** Restarts the upload's TTL, storing it again when it is gone and the bytes are at hand; false when it is gone for good. */
+async function keepUpload(upload: JobUpload, fresh: boolean): Promise<boolean> {
+  if (!upload.bytes) return upload.store.refresh(upload.hash);
+  // a new job's upload is most likely not stored: one SET rather than EXPIRE then SET
+  await (fresh ? upload.store.put(upload.hash, upload.bytes) : upload.store.keep(upload.hash, upload.bytes));
+  return true;
+}
+
+/**
+ * Adds the job unless one with its id exists, storing its upload first. An existing job that
+ * failed for a passing fault or for its expired upload (not for bad audio) is retried, so a
+ * repeat post after an outage is analysed again; its upload is stored again for it.
+ * @throws JobFailure `UPLOAD_GONE` when a new job's upload is neither stored nor at hand.
+ */
+async function addOnce<D, R>(queue: Queue<D, R>, jobId: string, data: D, upload?: JobUpload): Promise<boolean> {
   const found = (await queue.getJob(jobId)) as Job<D, R> | undefined;
   if (found) {
-    if ((await found.getState()) === 'failed' && !decodeFailure(found.failedReason)) await found.retry('failed');
+    const state = await found.getState();
+    const reason = state === 'failed' ? decodeFailure(found.failedReason) : undefined;
+    const final = reason !== undefined && reason.code !== UPLOAD_GONE;
+    const needed = !final && (state !== 'completed' || upload?.neededAfterCompletion === true);
+    const kept = upload && needed ? await keepUpload(upload, false) : true;
+    if (state === 'failed' && !final && kept) await found.retry('failed');
     return true;
   }
+  if (upload && !(await keepUpload(upload, true))) throw new JobFailure(UPLOAD_GONE, uploadGoneReason(upload.hash).message, true);
   // bullmq's `add` with the id of an existing job returns that job: a race here is harmless.
   await (queue as Queue).add(queue.name, data, { jobId });
   return false;
 }
 
+function checkSize(bytes: Uint8Array, maxBytes: number): void {
+  if (bytes.length === 0) throw new RangeError('the upload is empty');
+  if (bytes.length > maxBytes) throw new RangeError(`the upload has ${bytes.length} bytes, more than the limit of ${maxBytes}`);
+}
+
 /**
  * Enqueues the classification of an upload; its SHA-256 is the job id, so the same bytes are
- * analysed once while the job (or its kept result) exists.
+ * analysed once while the job (or its kept result) exists. The bytes are stored once in Redis
+ * (src/jobs/uploads.ts) before the job, which carries only the hash; a repeat post restarts their TTL.
  * @param maxBytes upper bound on `bytes.length` (the configured upload limit).
  * @throws RangeError for empty or too large input; ZodError for an invalid file name.
  */
 export async function enqueueClassify(queue: ClassifyQueue, bytes: Uint8Array, fileName: string, maxBytes = Infinity): Promise<Enqueued> {
-  if (bytes.length === 0) throw new RangeError('the upload is empty');
-  if (bytes.length > maxBytes) throw new RangeError(`the upload has ${bytes.length} bytes, more than the limit of ${maxBytes}`);
+  checkSize(bytes, maxBytes);
   const hash = contentHash(bytes);
-  const data = ClassifyJobData.parse({ hash, fileName, audioBase64: toBase64(bytes) });
-  const existing = await addOnce(queue, hash, data);
+  const data = ClassifyJobData.parse({ hash, fileName });
+  const upload: JobUpload = { store: await uploadStoreOf(queue), hash, bytes, neededAfterCompletion: true };
+  const existing = await addOnce(queue, hash, data, upload);
   return { jobId: hash, hash, existing };
 }
 
@@ -79,27 +123,35 @@ export function copyJobId(hash: string): string {
 
 /**
  * Enqueues the making of the playback copy of an upload (one job per content hash, like
- * {@link enqueueClassify}, whose limits it shares).
+ * {@link enqueueClassify}, whose limits and stored upload it shares).
  * @throws RangeError for empty or too large input.
  */
 export async function enqueueCopy(queue: CopyQueue, bytes: Uint8Array, maxBytes = Infinity): Promise<Enqueued> {
-  if (bytes.length === 0) throw new RangeError('the upload is empty');
-  if (bytes.length > maxBytes) throw new RangeError(`the upload has ${bytes.length} bytes, more than the limit of ${maxBytes}`);
+  checkSize(bytes, maxBytes);
   const hash = contentHash(bytes);
-  const data = CopyJobData.parse({ hash, audioBase64: toBase64(bytes) });
+  const data = CopyJobData.parse({ hash });
   const jobId = copyJobId(hash);
-  return { jobId, hash, existing: await addOnce(queue, jobId, data) };
+  return { jobId, hash, existing: await addOnce(queue, jobId, data, { store: await uploadStoreOf(queue), hash, bytes, neededAfterCompletion: false }) };
 }
 
 /**
- * Enqueues the copy job of a classify job's upload (as {@link enqueueCopy}, without encoding the
- * bytes again): the workers call it when a classification completes, so the copy follows the
- * analysis instead of competing with it.
+ * Enqueues the copy job of a classify job's upload, which is stored already (as
+ * {@link enqueueCopy}, without the bytes): the workers call it when a classification completes,
+ * so the copy follows the analysis instead of competing with it; the bot calls it for a copy job
+ * gone missing. A classify job of an older version carries its bytes: they are stored, and the
+ * copy job carries the hash only.
+ * @throws JobFailure `UPLOAD_GONE` when the upload is no longer stored and the copy job is not there.
  */
-export async function enqueueCopyOfClassify(queue: CopyQueue, classify: ClassifyJobData): Promise<Enqueued> {
-  const data = CopyJobData.parse({ hash: classify.hash, audioBase64: classify.audioBase64 });
+export async function enqueueCopyOfClassify(queue: CopyQueue, classify: Pick<ClassifyJobData, 'hash' | 'audioBase64'>): Promise<Enqueued> {
+  const data = CopyJobData.parse({ hash: classify.hash });
   const jobId = copyJobId(data.hash);
-  return { jobId, hash: data.hash, existing: await addOnce(queue, jobId, data) };
+  const upload: JobUpload = {
+    store: await uploadStoreOf(queue),
+    hash: data.hash,
+    ...(classify.audioBase64 !== undefined && { bytes: Buffer.from(classify.audioBase64, 'base64') }),
+    neededAfterCompletion: false,
+  };
+  return { jobId, hash: data.hash, existing: await addOnce(queue, jobId, data, upload) };
 }
 
 /** Options of the wait helpers. */

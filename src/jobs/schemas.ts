@@ -77,8 +77,12 @@ export const ClassifyJobData = z.object({
   hash: ContentHash,
   /** The uploaded file's name, for messages and as the title when the file has no tags. */
   fileName: z.string().min(1).max(256),
-  /** The uploaded bytes. Bounded by the configured upload limit before enqueueing. */
-  audioBase64: Base64,
+  /**
+   * The uploaded bytes, as jobs of versions before the upload store carried them; absent in new
+   * jobs, whose bytes are the upload stored under `hash` (src/jobs/uploads.ts). Kept so that jobs
+   * queued before an upgrade are still processed.
+   */
+  audioBase64: Base64.optional(),
 });
 export type ClassifyJobData = z.infer<typeof ClassifyJobData>;
 
@@ -114,8 +118,8 @@ export type AudioCopy = z.infer<typeof AudioCopy>;
 
 export const CopyJobData = z.object({
   hash: ContentHash,
-  /** The uploaded bytes (as in the classify job). */
-  audioBase64: Base64,
+  /** The uploaded bytes of a job queued by an older version (as in {@link ClassifyJobData}); new jobs read the stored upload. */
+  audioBase64: Base64.optional(),
 });
 export type CopyJobData = z.infer<typeof CopyJobData>;
 
@@ -204,6 +208,6 @@ export const TasteMapJobResult = z.object({
 });
 export type TasteMapJobResult = z.infer<typeof TasteMapJobResult>;
 
-/** A failure the worker knows to be final (bad audio): not retried; `code` is an AudioErrorCode. */
+/** A failure the worker knows to be final (bad audio, upload gone): not retried; `code` is an AudioErrorCode or `UPLOAD_GONE`. */
 export const FailureReason = z.object({ code: z.string(), message: z.string() });
 export type FailureReason = z.infer<typeof FailureReason>;
