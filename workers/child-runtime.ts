@@ -1,13 +1,18 @@
 import { UnrecoverableError } from 'bullmq';
+import { Redis } from 'ioredis';
 import { resolve } from 'node:path';
 import { isAudioError } from '../src/audio/index.js';
-import { encodeFailure } from '../src/jobs/failure.js';
+import { encodeFailure, uploadGoneReason } from '../src/jobs/failure.js';
+import { contentHash } from '../src/jobs/hash.js';
+import { UploadMismatchError, UploadStore, uploadRedisFromEnv } from '../src/jobs/uploads.js';
 import { GenreModel } from '../src/ml/genre-model.js';
 import { loadTfRuntime } from '../src/ml/runtime.js';
+import { badJob } from './child-basics.js';
 
 /**
- * What a sandboxed processor's child process shares between its jobs: the genre model, loaded
- * once (memoised), and the conversion of errors into bullmq's retry conventions.
+ * What a sandboxed processor's child process shares between its jobs (its composition root):
+ * the genre model, loaded once (memoised), the Redis connection that reads uploads, and the
+ * conversion of errors into bullmq's retry conventions.
  */
 
 /** The shipped genre model, whatever the working directory. */
@@ -26,6 +31,47 @@ export function genreModel(): Promise<GenreModel> {
   return model;
 }
 
+let uploads: UploadStore | undefined;
+
+/**
+ * The upload store of this child, on its own connection, made on first use from what the worker
+ * handed over in the environment (workers/run.ts). The connection lives as long as the child.
+ */
+function uploadStore(): UploadStore {
+  if (!uploads) {
+    const { connection, prefix } = uploadRedisFromEnv(process.env);
+    const redis = new Redis(connection);
+    // A lost connection shows in the command that needed it (the job fails and is retried); the
+    // event itself has nothing to add, and unheard it would be printed with the options.
+    redis.on('error', () => undefined);
+    uploads = new UploadStore(redis, prefix);
+  }
+  return uploads;
+}
+
+/**
+ * The uploaded bytes of a classify or copy job: the stored upload of `hash`, or the bytes that a
+ * job queued by an older version carries (`audioBase64`).
+ * @throws UnrecoverableError with an `UPLOAD_GONE` FailureReason when the upload is no longer
+ * stored, or `BAD_JOB` when the bytes do not match the hash; a Redis error as it is (retried).
+ */
+export async function jobUpload(data: { hash: string; audioBase64?: string | undefined }): Promise<Uint8Array> {
+  if (data.audioBase64 !== undefined) {
+    const bytes = new Uint8Array(Buffer.from(data.audioBase64, 'base64'));
+    if (contentHash(bytes) !== data.hash) throw badJob('the audio does not match its hash');
+    return bytes;
+  }
+  let stored: Buffer | undefined;
+  try {
+    stored = await uploadStore().get(data.hash);
+  } catch (error) {
+    if (error instanceof UploadMismatchError) throw badJob('the audio does not match its hash');
+    throw error;
+  }
+  if (stored === undefined) throw new UnrecoverableError(encodeFailure(uploadGoneReason(data.hash)));
+  return stored;
+}
+
 /**
  * Bad input becomes bullmq's `UnrecoverableError` (no retry) whose message is the JSON
  * FailureReason; anything else is rethrown as it is, so bullmq retries it with backoff.
@@ -36,4 +82,4 @@ export function toJobError(error: unknown): unknown {
 }
 
 // badJob and the exit when the worker process dies live in child-basics.ts (shared with the processors that need no model).
-export { badJob } from './child-basics.js';
+export { badJob };

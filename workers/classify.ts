@@ -2,11 +2,10 @@ import type { SandboxedJob } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import { decodeAudio } from '../src/audio/index.js';
 import { readTags } from '../src/audio/tags.js';
-import { contentHash } from '../src/jobs/hash.js';
 import { ClassifyJobData, ClassifyJobResult, Tags, type ClassifyProgress } from '../src/jobs/schemas.js';
 import { analyseSamplesWithLogMel } from '../src/ml/analyse-track.js';
 import { spectrogramPng, SPECTROGRAM_WIDTH_PX } from '../src/render/index.js';
-import { badJob, genreModel, toJobError } from './child-runtime.js';
+import { badJob, genreModel, jobUpload, toJobError } from './child-runtime.js';
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
@@ -24,14 +23,13 @@ async function tagsOf(bytes: Uint8Array, fileName: string): Promise<Tags> {
  * Sandboxed processor of the `classify` queue: decodes the upload, analyses it with the genre
  * model and renders its spectrogram, on one core. The playback copy is a job of its own
  * (workers/copy.ts), so the answer never waits for it. Reports {@link ClassifyProgress} at each stage.
- * @throws UnrecoverableError (JSON FailureReason) for bad audio or an invalid payload.
+ * @throws UnrecoverableError (JSON FailureReason) for bad audio, an invalid payload or an upload no longer stored.
  */
 export default async function classify(job: SandboxedJob, _token?: string, signal?: AbortSignal): Promise<ClassifyJobResult> {
   const parsed = ClassifyJobData.safeParse(job.data);
   if (!parsed.success) throw badJob(`invalid classify job: ${parsed.error.message}`);
-  const { hash, fileName, audioBase64 } = parsed.data;
-  const bytes = new Uint8Array(Buffer.from(audioBase64, 'base64'));
-  if (contentHash(bytes) !== hash) throw badJob('the audio does not match its hash');
+  const { hash, fileName } = parsed.data;
+  const bytes = await jobUpload(parsed.data);
   const progress = (stage: ClassifyProgress['stage'], percent: number): Promise<void> => job.updateProgress({ stage, percent });
   const options = signal ? { signal } : {};
   const stagesMs: Record<string, number> = {};

@@ -1,9 +1,8 @@
 import type { SandboxedJob } from 'bullmq';
 import { setPriority } from 'node:os';
 import { encodeNormalisedOpusCopy, OPUS_FRAME_MS, OPUS_SAMPLE_RATE_HZ } from '../src/audio/encode.js';
-import { contentHash } from '../src/jobs/hash.js';
 import { CopyJobData, CopyJobResult } from '../src/jobs/schemas.js';
-import { badJob, toJobError } from './child-runtime.js';
+import { badJob, jobUpload, toJobError } from './child-runtime.js';
 
 /** Bit rate of the compact Ogg/Opus copy the bot keeps for playback. */
 export const COPY_BITRATE_KBPS = 64;
@@ -23,14 +22,13 @@ const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.by
  * upload (ffmpeg measures its EBU R128 loudness, then encodes it with the gain toward -16 LUFS).
  * It runs in a child process of lowered priority, apart from the classification, so the
  * answer never waits for it and a classification keeps its core.
- * @throws UnrecoverableError (JSON FailureReason) for bad audio or an invalid payload.
+ * @throws UnrecoverableError (JSON FailureReason) for bad audio, an invalid payload or an upload no longer stored.
  */
 export default async function copy(job: SandboxedJob, _token?: string, signal?: AbortSignal): Promise<CopyJobResult> {
   const parsed = CopyJobData.safeParse(job.data);
   if (!parsed.success) throw badJob(`invalid copy job: ${parsed.error.message}`);
-  const { hash, audioBase64 } = parsed.data;
-  const bytes = new Uint8Array(Buffer.from(audioBase64, 'base64'));
-  if (contentHash(bytes) !== hash) throw badJob('the audio does not match its hash');
+  const { hash } = parsed.data;
+  const bytes = await jobUpload(parsed.data);
   try {
     const { ogg, loudness } = await encodeNormalisedOpusCopy(bytes, { bitrateKbps: COPY_BITRATE_KBPS, ...(signal && { signal }) });
     return CopyJobResult.parse({

@@ -1,11 +1,13 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/infra/logger.js';
-import { enqueueCopyOfClassify } from '../src/jobs/producer.js';
+import { decodeFailure } from '../src/jobs/failure.js';
+import { enqueueCopyOfClassify, uploadStoreOf } from '../src/jobs/producer.js';
 import { createQueue } from '../src/jobs/queues.js';
-import { ClassifyJobData, QUEUE_NAMES, type CopyJobData, type CopyJobResult, type QueueName } from '../src/jobs/schemas.js';
+import { ClassifyJobData, CopyJobData, QUEUE_NAMES, type CopyJobResult, type QueueName } from '../src/jobs/schemas.js';
+import { uploadRedisEnv } from '../src/jobs/uploads.js';
 import { DATABASE_FILE } from '../src/store/open.js';
 import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
 
@@ -60,6 +62,8 @@ export async function startWorkers(
   const workers: Worker[] = [];
   const copies = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, { connection, ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}) });
   copies.on('error', (error) => logger.error({ err: error, queue: QUEUE_NAMES.copy }, 'queue error'));
+  // (holds the Redis password when there is one: never logged)
+  const childEnv = { ...process.env, ...uploadRedisEnv(connection, config.queuePrefix), ...(config.dataDir !== undefined && { DATA_DIR: config.dataDir }) };
   for (const queue of options.queues ?? defaultQueues(config.dataDir)) {
     const processor = PROCESSOR_FILES[queue];
     if (!processor) continue;
@@ -69,22 +73,30 @@ export async function startWorkers(
       ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}),
       concurrency: queue === QUEUE_NAMES.train ? 1 : (options.concurrency ?? config.workerConcurrency),
       useWorkerThreads: false,
-      // V8's structured clone instead of JSON on the IPC channel: a job carries its upload as
-      // megabytes of base64, which JSON would copy through an escaping pass each way. DATA_DIR
-      // explicitly: the train child opens this process's store, wherever its cwd or .env.
-      workerForkOptions: { execArgv: childExecArgv(), serialization: 'advanced', ...(config.dataDir !== undefined && { env: { ...process.env, DATA_DIR: config.dataDir } }) },
+      // V8's structured clone instead of JSON on the IPC channel: results carry a spectrogram or an
+      // audio copy as base64 (and jobs of older versions their upload), which JSON would copy
+      // through an escaping pass each way. The children read uploads from Redis themselves: where
+      // it is goes in their environment. DATA_DIR explicitly: the train child opens this
+      // process's store, wherever its cwd or .env.
+      workerForkOptions: { execArgv: childExecArgv(), serialization: 'advanced', env: childEnv },
       lockDuration: lockMs,
       stalledInterval: lockMs,
       maxStalledCount: 2,
       autorun: false,
     });
     worker.on('error', (error) => log.error({ err: error }, 'worker error'));
-    worker.on('failed', (job, error) => log.warn({ ...describeJob(job), err: error }, 'job failed'));
+    worker.on('failed', (job, error) => {
+      log.warn({ ...describeJob(job), err: error }, 'job failed');
+      // audio that cannot be analysed gets no copy either: its upload is of no more use
+      if (queue === QUEUE_NAMES.classify && job && decodeFailure(error.message)) forgetUpload(copies, job, log);
+    });
     worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled: its worker stopped; it will run again'));
     worker.on('completed', (job) => {
       // A training's summary (counts and what was fitted, no member data) tells operators what it learned from.
       log.info({ ...describeJob(job), ...(queue === QUEUE_NAMES.train && { result: job.returnvalue as unknown }) }, 'job completed');
       if (queue === QUEUE_NAMES.classify) enqueueCopyAfter(copies, job, log);
+      // the copy was the upload's last use: the bot keeps the copy, Redis need not keep the upload
+      if (queue === QUEUE_NAMES.copy) forgetUpload(copies, job, log);
     });
     workers.push(worker);
   }
@@ -107,6 +119,15 @@ function enqueueCopyAfter(copies: Parameters<typeof enqueueCopyOfClassify>[0], j
   const data = ClassifyJobData.safeParse(job.data);
   if (!data.success) return;
   enqueueCopyOfClassify(copies, data.data).catch((error: unknown) => log.warn({ ...describeJob(job), err: error }, 'could not enqueue the audio copy'));
+}
+
+/** Deletes the stored upload of a classify or copy job (a failure is logged: the upload's TTL removes it anyway). */
+function forgetUpload(queue: Queue, job: Job, log: Logger): void {
+  const data = CopyJobData.safeParse(job.data);
+  if (!data.success) return;
+  uploadStoreOf(queue)
+    .then((uploads) => uploads.delete(data.data.hash))
+    .catch((error: unknown) => log.warn({ ...describeJob(job), err: error }, 'could not delete the stored upload'));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { escapeMarkdown } from 'discord.js';
 import { performance } from 'node:perf_hooks';
 import { isAudioError } from '../audio/errors.js';
-import { JobFailure } from '../jobs/failure.js';
+import { JobFailure, UPLOAD_GONE } from '../jobs/failure.js';
 import { contentHash } from '../jobs/hash.js';
 import { enqueueClassify, waitForClassify } from '../jobs/producer.js';
 import type { ClassifyJobResult, ClassifyProgress } from '../jobs/schemas.js';
@@ -129,6 +129,7 @@ export function jobFailureText(fileName: string, failure: JobFailure): string {
   const name = `**${escapeMarkdown(fileName)}**`;
   if (AUDIO_CODES.has(failure.code)) return `❌ I could not analyse ${name}: ${failure.message}`;
   if (failure.code === 'MISSING') return `❌ I lost ${name} while restarting: please send it again.`;
+  if (failure.code === UPLOAD_GONE) return `❌ ${name} waited too long to be analysed and I no longer have the file: please send it again.`;
   return `❌ Something went wrong while analysing ${name}. Please try again later.`;
 }
 

@@ -1,6 +1,6 @@
 import { JobFailure } from '../jobs/failure.js';
-import { enqueueCopy, waitForCopy } from '../jobs/producer.js';
-import type { CopyJobResult } from '../jobs/schemas.js';
+import { enqueueCopyOfClassify, waitForCopy } from '../jobs/producer.js';
+import { ClassifyJobData, type CopyJobResult } from '../jobs/schemas.js';
 import type { Deps } from './deps.js';
 
 /**
@@ -32,8 +32,8 @@ export async function copyLikelyFits(guildId: string, durationS: number, deps: D
 /**
  * Waits for the copy job of `hash`. The worker enqueues it when the classification completes,
  * which may be a moment after the bot hears of the completion; a job still missing after that
- * (its worker died, or it was removed) is enqueued here from the classify job's upload while
- * Redis still holds it.
+ * (its worker died, or it was removed) is enqueued here from the stored upload while Redis
+ * still holds it (an `UPLOAD_GONE` failure when it does not).
  */
 async function copyResult(hash: string, deps: Deps): Promise<CopyJobResult | JobFailure> {
   let missing = 0;
@@ -49,9 +49,14 @@ async function copyResult(hash: string, deps: Deps): Promise<CopyJobResult | Job
         await new Promise((done) => setTimeout(done, MISSING_GRACE_MS));
         continue;
       }
-      const upload = (await deps.jobs.classify.getJob(hash))?.data?.audioBase64;
-      if (upload === undefined) return error;
-      await enqueueCopy(deps.jobs.copy, Buffer.from(upload, 'base64'), deps.settings.maxUploadBytes);
+      // the upload is stored under its hash; a classify job queued by an older version carries it instead
+      const classify = ClassifyJobData.safeParse((await deps.jobs.classify.getJob(hash))?.data);
+      try {
+        await enqueueCopyOfClassify(deps.jobs.copy, classify.success ? classify.data : { hash });
+      } catch (failure) {
+        if (failure instanceof JobFailure) return failure;
+        throw failure;
+      }
     }
   }
 }
