@@ -7,7 +7,7 @@ import { copyLikelyFits, keepCopy } from '../src/bot/copy-flow.js';
 import type { Deps } from '../src/bot/deps.js';
 import { createLogger } from '../src/infra/logger.js';
 import { contentHash } from '../src/jobs/hash.js';
-import { copyJobId, enqueueClassify } from '../src/jobs/producer.js';
+import { copyJobId, enqueueClassify, uploadStoreOf } from '../src/jobs/producer.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import { QUEUE_NAMES } from '../src/jobs/schemas.js';
 import { openStores, type Stores } from '../src/store/index.js';
@@ -18,7 +18,7 @@ import { startTestRedis, uniquePrefix, type TestRedis } from './redis.js';
 
 /**
  * The bot's side of playback copies against real Redis, a real copy worker and real SQLite: a
- * copy job that never appeared is made from the classification's upload, stored with its
+ * copy job that never appeared is made from the classification's stored upload, stored with its
  * loudness description, counted on the track, and its "wanted" mark cleared.
  */
 const logger = createLogger({ level: 'warn', base: { service: 'test' } });
@@ -72,6 +72,26 @@ describe('keepCopy', () => {
     expect(info).toMatchObject({ codec: 'opus', frameMs: 20, sampleRateHz: 48_000, loudness: { targetLufs: -16 } });
     expect(await stores.audio.wanted()).toEqual([]);
     expect(await readdir(join(dataDir, 'audio', GUILD_A))).toEqual(expect.arrayContaining([`${hash}.ogg`, `${hash}.json`]));
+  }, 60_000);
+
+  it('makes it from a classify job of the previous version (its upload in its data); fails when the upload is gone', async () => {
+    const bytes = new Uint8Array(readFileSync(join(PARITY_DIR, 'jazz.00002.wav')));
+    const hash = contentHash(bytes);
+    await queues.classify.add(QUEUE_NAMES.classify, { hash, fileName: 'jazz.wav', audioBase64: Buffer.from(bytes).toString('base64') }, { jobId: hash });
+    await stores.tracks.upsert(makeTrack(GUILD_A, 'jazz', { id: hash, audioBytes: 0 }));
+    await stores.audio.want(GUILD_A, hash);
+    expect(await keepCopy(GUILD_A, hash, deps())).toBe('kept');
+    expect((await queues.copy.getJob(copyJobId(hash)))?.data).toEqual({ hash });
+
+    const text = new TextEncoder().encode('an upload that expired before its copy was made');
+    const gone = await enqueueClassify(queues.classify, text, 'gone.mp3');
+    await (await uploadStoreOf(queues.classify)).delete(gone.hash);
+    await stores.tracks.upsert(makeTrack(GUILD_A, 'rock', { id: gone.hash, audioBytes: 0 }));
+    await stores.audio.want(GUILD_A, gone.hash);
+    expect(await keepCopy(GUILD_A, gone.hash, deps())).toBe('failed');
+    expect(await queues.copy.getJob(copyJobId(gone.hash))).toBeUndefined();
+    expect(await stores.audio.wanted()).toEqual([]);
+    await stores.tracks.remove(GUILD_A, gone.hash);
   }, 60_000);
 
   it('stores nothing for a track removed meanwhile, and says when a copy will not fit', async () => {

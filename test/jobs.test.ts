@@ -5,8 +5,10 @@ import { decode as decodePng } from 'fast-png';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeAudio } from '../src/audio/index.js';
 import { createLogger } from '../src/infra/logger.js';
-import { JobFailure } from '../src/jobs/failure.js';
-import { copyJobId, enqueueClassify, enqueueCopy, enqueueEmbed, waitForClassify, waitForCopy, waitForEmbed } from '../src/jobs/producer.js';
+import { jobFailureText } from '../src/bot/classify-flow.js';
+import { decodeFailure, failureFromReason, JobFailure, UPLOAD_GONE } from '../src/jobs/failure.js';
+import { contentHash } from '../src/jobs/hash.js';
+import { copyJobId, enqueueClassify, enqueueCopy, enqueueEmbed, uploadStoreOf, waitForClassify, waitForCopy, waitForEmbed } from '../src/jobs/producer.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import type { ClassifyProgress } from '../src/jobs/schemas.js';
 import { GENRES } from '../src/ml/genres.js';
@@ -93,6 +95,9 @@ describe('classify through Redis and a sandboxed worker', () => {
     await vi.waitFor(async () => expect(await queues.copy.getJob(copyJobId(jobId))).toBeDefined(), { timeout: 10_000, interval: 100 });
     expect(await enqueueCopy(queues.copy, bytes)).toEqual({ jobId: copyJobId(jobId), hash: jobId, existing: true });
     const { audioCopy } = await waitForCopy(queues.copy, queues.events.copy, jobId);
+    // the copy was the upload's last use: the worker deletes it
+    const uploads = await uploadStoreOf(queues.classify);
+    await vi.waitFor(async () => expect(await uploads.get(jobId)).toBeUndefined(), { timeout: 10_000, interval: 100 });
     expect(audioCopy).toMatchObject({ mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000 });
     expect(audioCopy.loudness.targetLufs).toBe(-16);
     expect(audioCopy.loudness.gainDb).toBeCloseTo(Math.min(-16 - audioCopy.loudness.integratedLufs, -1 - (audioCopy.loudness.samplePeakDbfs ?? 0)), 1);
@@ -135,6 +140,46 @@ describe('classify through Redis and a sandboxed worker', () => {
     const job = await queues.classify.getJob(jobId);
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
+  });
+});
+
+describe('uploads in Redis', () => {
+  it('a job queued by the previous version, with its upload in its data, is classified and copied', async () => {
+    await setUp(true);
+    const bytes = clip('blues.00000.wav');
+    const hash = contentHash(bytes);
+    await queues.classify.add('classify', { hash, fileName: 'blues.wav', audioBase64: Buffer.from(bytes).toString('base64') }, { jobId: hash });
+    const result = await waitForClassify(queues.classify, queues.events.classify, hash);
+    expect(result.analysis.durationS).toBeCloseTo(30, 0);
+    // its copy job carries the hash: the bytes went to the upload store
+    await vi.waitFor(async () => expect((await queues.copy.getJob(copyJobId(hash)))?.data).toEqual({ hash }), { timeout: 10_000, interval: 100 });
+    const { audioCopy } = await waitForCopy(queues.copy, queues.events.copy, hash);
+    expect(audioCopy.codec).toBe('opus');
+  });
+
+  it('an upload gone before its job runs fails it for good with UPLOAD_GONE; posted again, it is stored and the job retried', async () => {
+    await setUp(false);
+    const uploads = await uploadStoreOf(queues.classify);
+    const text = new TextEncoder().encode('Not a song, and soon not stored either.\n'.repeat(20));
+    const other = new TextEncoder().encode('Another upload that expires before its copy is made.\n'.repeat(20));
+    const classify = await enqueueClassify(queues.classify, text, 'notes.mp3');
+    const copy = await enqueueCopy(queues.copy, other);
+    await uploads.delete(classify.hash);
+    await uploads.delete(copy.hash);
+    running = await startWorkers({ workerConcurrency: 1, queuePrefix: prefix }, logger, redis.connection);
+    for (const [queue, jobId] of [[queues.classify, classify.jobId], [queues.copy, copy.jobId]] as const) {
+      await vi.waitFor(async () => expect(await queue.getJobState(jobId)).toBe('failed'), { timeout: 30_000, interval: 100 });
+      const job = await queue.getJob(jobId);
+      expect(job?.attemptsMade).toBe(1);
+      expect(decodeFailure(job?.failedReason)).toMatchObject({ code: UPLOAD_GONE });
+    }
+    await expect(waitForClassify(queues.classify, queues.events.classify, classify.jobId)).rejects.toMatchObject({ code: UPLOAD_GONE, final: true });
+    expect(jobFailureText('notes.mp3', failureFromReason((await queues.classify.getJob(classify.jobId))?.failedReason))).toMatch(/send it again/);
+
+    expect((await enqueueClassify(queues.classify, text, 'notes.mp3')).existing).toBe(true);
+    await vi.waitFor(async () => expect(decodeFailure((await queues.classify.getJob(classify.jobId))?.failedReason)).toMatchObject({ code: 'NOT_AUDIO' }), { timeout: 30_000, interval: 100 });
+    // bad audio gets no copy: the worker deletes its upload
+    await vi.waitFor(async () => expect(await uploads.get(classify.hash)).toBeUndefined(), { timeout: 10_000, interval: 100 });
   });
 });
 
