@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../../test/redis.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useTestRedisWithClient } from '../../test/redis-hooks.js';
+import { uniquePrefix } from '../../test/redis.js';
 import { encodeFailure, JobFailure, UPLOAD_GONE, uploadGoneReason } from './failure.js';
 import { contentHash } from './hash.js';
 import { copyJobId, embedJobId, enqueueClassify, enqueueCopy, enqueueCopyOfClassify, enqueueEmbed, uploadStoreOf, waitForClassify, waitForEmbed } from './producer.js';
@@ -9,24 +9,14 @@ import { createJobQueues, type JobQueues } from './queues.js';
 import { QUEUE_NAMES, type ClassifyJobData, type ClassifyJobResult } from './schemas.js';
 import { UPLOAD_TTL_S } from './uploads.js';
 
-let redis: TestRedis;
-/** A connection of the test's own, to look at what the producer stored. */
-let client: Redis;
+const test = useTestRedisWithClient();
 let queues: JobQueues;
 let prefix: string;
 const workers: Worker[] = [];
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  client = new Redis({ host: '127.0.0.1', port: redis.port });
-});
-afterAll(async () => {
-  await client.quit();
-  await redis.stop();
-});
 const setUp = (): void => {
   prefix = uniquePrefix();
-  queues = createJobQueues({ connection: redis.connection, prefix }, (error) => {
+  queues = createJobQueues({ connection: test.redis.connection, prefix }, (error) => {
     throw error;
   });
 };
@@ -36,7 +26,7 @@ afterEach(async () => {
 });
 
 function worker(processor: (job: Job<ClassifyJobData>) => unknown, name: string = QUEUE_NAMES.classify): Worker {
-  const w = new Worker(name, (job: Job<ClassifyJobData>) => Promise.resolve().then(() => processor(job)), { connection: redis.connection, prefix });
+  const w = new Worker(name, (job: Job<ClassifyJobData>) => Promise.resolve().then(() => processor(job)), { connection: test.redis.connection, prefix });
   workers.push(w);
   return w;
 }
@@ -80,7 +70,7 @@ describe('enqueueClassify', () => {
     // the bytes are stored once, beside the queue's keys, not in the job
     const uploads = await uploadStoreOf(queues.classify);
     expect(uploads.prefix).toBe(prefix);
-    expect(await client.keys(`${prefix}:upload:*`)).toEqual([uploads.key(first.hash)]);
+    expect(await test.client.keys(`${prefix}:upload:*`)).toEqual([uploads.key(first.hash)]);
     expect(new Uint8Array(await uploads.get(first.hash) ?? [])).toEqual(bytes);
   });
 
@@ -88,10 +78,10 @@ describe('enqueueClassify', () => {
     setUp();
     const { hash } = await enqueueClassify(queues.classify, bytes, 'song.mp3');
     const uploads = await uploadStoreOf(queues.classify);
-    await client.expire(uploads.key(hash), 60);
-    expect(await client.ttl(uploads.key(hash))).toBeLessThanOrEqual(60);
+    await test.client.expire(uploads.key(hash), 60);
+    expect(await test.client.ttl(uploads.key(hash))).toBeLessThanOrEqual(60);
     await enqueueClassify(queues.classify, bytes, 'song.mp3');
-    expect(await client.ttl(uploads.key(hash))).toBeGreaterThan(UPLOAD_TTL_S - 10);
+    expect(await test.client.ttl(uploads.key(hash))).toBeGreaterThan(UPLOAD_TTL_S - 10);
     await uploads.delete(hash);
     expect((await enqueueClassify(queues.classify, bytes, 'song.mp3')).existing).toBe(true);
     expect(new Uint8Array(await uploads.get(hash) ?? [])).toEqual(bytes);
@@ -161,7 +151,7 @@ describe('copy jobs', () => {
     const copy = await enqueueCopyOfClassify(queues.copy, { hash });
     expect(copy).toEqual({ jobId: copyJobId(hash), hash, existing: false });
     expect((await queues.copy.getJob(copy.jobId))?.data).toEqual({ hash });
-    expect(await client.keys(`${prefix}:upload:*`)).toHaveLength(1);
+    expect(await test.client.keys(`${prefix}:upload:*`)).toHaveLength(1);
 
     const other = new TextEncoder().encode('bytes that were never stored');
     const failure = await enqueueCopyOfClassify(queues.copy, { hash: contentHash(other) }).catch((e: unknown) => e);

@@ -1,20 +1,11 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, uniquePrefix, type TestRedis } from '../../test/redis.js';
+import { describe, expect, it } from 'vitest';
+import { useTestRedisWithClient } from '../../test/redis-hooks.js';
+import { uniquePrefix } from '../../test/redis.js';
 import { contentHash } from './hash.js';
 import { UPLOAD_REDIS_ENV, UPLOAD_TTL_S, UploadMismatchError, UploadStore, uploadRedisEnv, uploadRedisFromEnv } from './uploads.js';
 
-let redis: TestRedis;
-let client: Redis;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  client = new Redis({ host: '127.0.0.1', port: redis.port });
-});
-afterAll(async () => {
-  await client.quit();
-  await redis.stop();
-});
+const test = useTestRedisWithClient();
 
 // every byte value, so that a text round trip anywhere would show
 const bytes = new Uint8Array(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
@@ -23,13 +14,13 @@ const hash = contentHash(bytes);
 describe('UploadStore', () => {
   it('keeps the raw bytes once under the prefix, with the TTL, and deletes them', async () => {
     const prefix = uniquePrefix('uploads');
-    const store = new UploadStore(client, prefix);
+    const store = new UploadStore(test.client, prefix);
     expect(await store.get(hash)).toBeUndefined();
     await store.put(hash, bytes);
     expect(store.key(hash)).toBe(`${prefix}:upload:${hash}`);
-    expect(await client.keys(`${prefix}:*`)).toEqual([`${prefix}:upload:${hash}`]);
-    expect(await client.strlen(store.key(hash))).toBe(bytes.length);
-    const ttl = await client.ttl(store.key(hash));
+    expect(await test.client.keys(`${prefix}:*`)).toEqual([`${prefix}:upload:${hash}`]);
+    expect(await test.client.strlen(store.key(hash))).toBe(bytes.length);
+    const ttl = await test.client.ttl(store.key(hash));
     expect(ttl).toBeGreaterThan(UPLOAD_TTL_S - 10);
     expect(ttl).toBeLessThanOrEqual(UPLOAD_TTL_S);
     expect(new Uint8Array(await store.get(hash) ?? [])).toEqual(bytes);
@@ -39,21 +30,21 @@ describe('UploadStore', () => {
   });
 
   it('refresh restarts the TTL of stored bytes and says when there are none; keep stores them again', async () => {
-    const store = new UploadStore(client, uniquePrefix('uploads'), 600);
+    const store = new UploadStore(test.client, uniquePrefix('uploads'), 600);
     expect(await store.refresh(hash)).toBe(false);
     await store.put(hash, bytes);
-    await client.expire(store.key(hash), 5);
+    await test.client.expire(store.key(hash), 5);
     expect(await store.refresh(hash)).toBe(true);
-    expect(await client.ttl(store.key(hash))).toBeGreaterThan(590);
+    expect(await test.client.ttl(store.key(hash))).toBeGreaterThan(590);
     await store.delete(hash);
     await store.keep(hash, bytes);
-    expect(await client.ttl(store.key(hash))).toBeGreaterThan(590);
+    expect(await test.client.ttl(store.key(hash))).toBeGreaterThan(590);
     expect(new Uint8Array(await store.get(hash) ?? [])).toEqual(bytes);
   });
 
   it('refuses bytes that do not match their hash', async () => {
-    const store = new UploadStore(client, uniquePrefix('uploads'));
-    await client.set(store.key(hash), Buffer.from('something else'));
+    const store = new UploadStore(test.client, uniquePrefix('uploads'));
+    await test.client.set(store.key(hash), Buffer.from('something else'));
     await expect(store.get(hash)).rejects.toBeInstanceOf(UploadMismatchError);
   });
 });
@@ -67,8 +58,8 @@ describe('the hand-over to sandboxed children', () => {
   });
 
   it('reads a client instance\'s options', () => {
-    const instance = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
-    expect(uploadRedisFromEnv(uploadRedisEnv(instance, 'p')).connection).toMatchObject({ host: '127.0.0.1', port: redis.port });
+    const instance = new Redis({ host: '127.0.0.1', port: test.redis.port, lazyConnect: true });
+    expect(uploadRedisFromEnv(uploadRedisEnv(instance, 'p')).connection).toMatchObject({ host: '127.0.0.1', port: test.redis.port });
     instance.disconnect();
   });
 
