@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isMain, writeResult } from './results.js';
+import { isMain, machineCpuMs, writeResult } from './results.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import { enqueueClassify, waitForClassify } from '../src/jobs/producer.js';
 import { PARITY_DIR } from '../test/gtzan.js';
@@ -73,15 +73,6 @@ async function stopWorkerProcesses(children: readonly ChildProcess[]): Promise<v
       return exited;
     }),
   );
-}
-
-/** Busy and total core-milliseconds of the whole machine since boot, from Linux's /proc/stat. */
-function machineCpuMs(): { busy: number; total: number } {
-  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const total = ticks.reduce((sum, t) => sum + t, 0);
-  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
-  const msPerTick = 10; // USER_HZ is 100 on Linux
-  return { busy: (total - idle) * msPerTick, total: total * msPerTick };
 }
 
 /** Enqueues all `files` at once and resolves when every result is in: elapsed ms and machine CPU. */

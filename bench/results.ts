@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,7 +6,32 @@ import { pathToFileURL } from 'node:url';
 /** Where every benchmark writes its JSON (and plots). */
 export const RESULTS_DIR = join(import.meta.dirname, 'results');
 
-/** The machine a figure was measured on: figures without it mean little. */
+/** Whole-machine CPU time since boot in ms, from Linux's /proc/stat (zeros elsewhere). */
+export interface MachineCpuMs {
+  busy: number;
+  total: number;
+  /** Time the hypervisor ran something else while this machine's cores wanted to run. */
+  steal: number;
+}
+
+/** Reads {@link MachineCpuMs} now; differences of two readings give what happened between them. */
+export function machineCpuMs(): MachineCpuMs {
+  if (!existsSync('/proc/stat')) return { busy: 0, total: 0, steal: 0 };
+  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const msPerTick = 10; // USER_HZ is 100 on Linux
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+  return { busy: (total - idle) * msPerTick, total: total * msPerTick, steal: (ticks[7] ?? 0) * msPerTick };
+}
+
+const AT_START = machineCpuMs();
+
+/**
+ * The machine a figure was measured on: figures without it mean little. `stealMsDuringRun` is
+ * CPU time the hypervisor gave to other guests while this run wanted it: a sign of a busy host,
+ * which slows a whole run (four `features` runs in a row here: the 80 ms one saw 10 ms of steal,
+ * the 122-130 ms ones 50-340 ms), so it helps tell a slow run from a slow change.
+ */
 export function environment(): Record<string, unknown> {
   return {
     date: new Date().toISOString(),
@@ -14,6 +39,7 @@ export function environment(): Record<string, unknown> {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     loadAverage1m: loadavg()[0] ?? 0,
+    stealMsDuringRun: machineCpuMs().steal - AT_START.steal,
   };
 }
 
