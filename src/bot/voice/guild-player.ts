@@ -5,6 +5,7 @@ import { playbackFeedback } from './listen-feedback.js';
 import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-playing.js';
 import type { PlayerEnv, PlayerStatus } from './player-env.js';
 import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
+import { catchUp } from './stream-switch.js';
 import { TrackQueue, type QueuedTrack } from './track-queue.js';
 import { openStoredTrack, type TrackStream } from './track-stream.js';
 import { VoiceLink } from './voice-link.js';
@@ -27,6 +28,8 @@ interface Playing {
 const COPY_WAIT_MS = 120_000;
 /** Tracks that cannot be played in a row before the player stops trying. */
 const MAX_FAILED_STARTS = 5;
+/** How long a volume change waits for the new stream's first packet before keeping the old stream, in ms. */
+const SWITCH_TIMEOUT_MS = 10_000;
 
 /**
  * One server's player: the queue, the voice link, the now-playing messages and the radio. It
@@ -44,6 +47,8 @@ export class GuildPlayer {
   private advancing = false;
   private closed = false;
   private plays = 0;
+  /** Counts volume changes: a pending switch that sees a newer one gives way. */
+  private volumeChanges = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private emptyTimer: NodeJS.Timeout | undefined;
   /** The text channel of the now-playing messages (where the last command came from). */
@@ -130,20 +135,38 @@ export class GuildPlayer {
     return done;
   }
 
-  /** Sets the volume (0-200 %); the current track continues at the new volume from where it was. */
+  /**
+   * Sets the volume (0-200 %); the current track continues at the new volume from where it was.
+   * The old stream goes on playing while the new one starts (its ffmpeg seeks to the position at
+   * the call); it is swapped in once it has caught up (see {@link catchUp}): no silence, and at
+   * most 10 ms repeated or skipped. A switch that fails or is not ready within
+   * {@link SWITCH_TIMEOUT_MS} keeps the old stream (the next track gets the new volume); one made
+   * moot by a skip, a stop, the track's end or a newer volume is dropped. Resolves once the
+   * switch is made or given up.
+   */
   async setVolume(percent: number): Promise<void> {
     this.volumePercent = percent;
+    const change = ++this.volumeChanges;
     const p = this.playing;
     if (!p) return;
-    const atS = p.offsetS + p.stream.resource.playbackDuration / 1000;
-    const wasPaused = this.audio.state.status === AudioPlayerStatus.Paused;
-    const next = await this.openStream(p.track, atS);
-    if (this.playing !== p || !next) return void next?.close();
+    const positionMs = (): number => (p.offsetS + p.stream.resource.playbackDuration / 1000) * 1000;
+    const startMs = positionMs();
+    const next = await this.openStream(p.track, startMs / 1000);
+    const cancelled = (): boolean => this.playing !== p || this.closed || change !== this.volumeChanges;
+    if (!next || cancelled()) return void next?.close();
+    const caught = await catchUp(next.resource.playStream, { startMs, positionMs, timeoutMs: SWITCH_TIMEOUT_MS, cancelled });
+    if (!caught.ok) {
+      next.close();
+      if (caught.reason !== 'cancelled') this.log.warn({ trackId: p.track.trackId, volumePercent: percent, reason: caught.reason }, 'volume change not applied to the current track');
+      return;
+    }
     const old = p.stream;
-    Object.assign(p, { stream: next, offsetS: atS });
+    const paused = this.audio.state.status === AudioPlayerStatus.Paused;
+    Object.assign(p, { stream: next, offsetS: caught.atMs / 1000 });
     this.audio.play(next.resource);
     old.close();
-    if (wasPaused) this.audio.pause();
+    if (paused) this.audio.pause();
+    this.log.info({ trackId: p.track.trackId, volumePercent: percent, atS: caught.atMs / 1000, readyMs: Math.round(caught.readyMs), droppedPackets: caught.droppedPackets }, 'volume applied');
     await this.refreshMessage();
   }
 
