@@ -26,6 +26,29 @@ export interface VoiceGuild {
   voiceAdapterCreator: DiscordGatewayAdapterCreator;
 }
 
+/** Whether a connection's audio is end-to-end encrypted (DAVE), as logged. */
+interface VoiceEncryption {
+  /** True when the DAVE protocol version in use is above 0 (0: transport encryption only). */
+  daveActive: boolean;
+  daveProtocolVersion: number;
+  /**
+   * The call's voice privacy code, the same for every member (Discord shows it in the voice
+   * panel); absent until the MLS group is established, and without DAVE. It is derived from the
+   * group's keys, not one: safe to log.
+   */
+  voicePrivacyCode?: string;
+}
+
+/** The end-to-end encryption state of `connection` (only a ready connection has one). */
+function encryptionOf(connection: VoiceConnection): VoiceEncryption {
+  const state = connection.state;
+  const networking = state.status === VoiceConnectionStatus.Ready ? state.networking.state : undefined;
+  const dave = networking && 'dave' in networking ? networking.dave : undefined;
+  const version = dave?.protocolVersion ?? 0;
+  const code = connection.voicePrivacyCode;
+  return { daveActive: version > 0, daveProtocolVersion: version, ...(code !== undefined && { voicePrivacyCode: code }) };
+}
+
 /**
  * One server's voice connection and its lifecycle: join (or move), keep the audio player
  * subscribed, and recover from losses: a dropped voice WebSocket or UDP path is rejoined with
@@ -85,12 +108,17 @@ export class VoiceLink {
     connection.subscribe(this.player);
     connection.on('stateChange', (before, after) => void this.onState(connection, before, after));
     connection.on('error', (error) => this.log.warn({ err: error }, 'voice connection error'));
+    // DAVE upgrades, downgrades and re-keys (members joining or leaving) end in a transition.
+    connection.on('transitioned', (transitionId) => this.log.info({ channelId: connection.joinConfig.channelId, transitionId, ...encryptionOf(connection) }, 'voice encryption transitioned'));
     this.connection = connection;
     return connection;
   }
 
   private async onState(connection: VoiceConnection, before: VoiceConnectionState, after: VoiceConnectionState): Promise<void> {
     if (before.status !== after.status) this.log.debug({ from: before.status, to: after.status }, 'voice connection state');
+    if (after.status === VoiceConnectionStatus.Ready && before.status !== VoiceConnectionStatus.Ready) {
+      this.log.info({ channelId: connection.joinConfig.channelId, ...encryptionOf(connection) }, 'voice connected');
+    }
     if (this.closing || connection !== this.connection) return;
     if (after.status === VoiceConnectionStatus.Disconnected) await this.onDisconnected(connection, after);
     else if (after.status === VoiceConnectionStatus.Destroyed) await this.recreate();
