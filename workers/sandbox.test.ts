@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
+import { CHILD_INITIAL_OLD_SPACE_MIB, childExecArgv, PROCESSOR_FILES } from './sandbox.js';
 
 describe('sandbox', () => {
   it('children load tsx and never inherit --inspect', () => {
@@ -10,6 +10,12 @@ describe('sandbox', () => {
     expect(argv.at(-2)).toBe('--import');
     expect(argv.at(-1)).toMatch(/^file:.*tsx.*\.mjs$/);
     expect(argv).not.toContain('file:///elsewhere/loader.mjs');
+  });
+
+  it('children get a floor for their first full GC unless the parent sets its own', () => {
+    expect(childExecArgv([])).toContain(`--initial-old-space-size=${CHILD_INITIAL_OLD_SPACE_MIB}`);
+    const own = childExecArgv(['--initial-old-space-size=64']);
+    expect(own.filter((a) => a.startsWith('--initial-old-space-size'))).toEqual(['--initial-old-space-size=64']);
   });
 
   it('every processor file exists', () => {
