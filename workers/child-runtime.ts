@@ -4,14 +4,16 @@ import { resolve } from 'node:path';
 import { isAudioError } from '../src/audio/index.js';
 import { encodeFailure, uploadGoneReason } from '../src/jobs/failure.js';
 import { contentHash } from '../src/jobs/hash.js';
-import { UploadMismatchError, UploadStore, uploadRedisFromEnv } from '../src/jobs/uploads.js';
+import { BlobMismatchError, BlobStore, type BlobKind } from '../src/jobs/blobs.js';
+import { uploadRedisFromEnv } from '../src/jobs/uploads.js';
 import { GenreModel } from '../src/ml/genre-model.js';
 import { loadTfRuntime } from '../src/ml/runtime.js';
 import { badJob } from './child-basics.js';
 
 /**
  * What a sandboxed processor's child process shares between its jobs (its composition root):
- * the genre model, loaded once (memoised), the Redis connection that reads uploads, and the
+ * the genre model, loaded once (memoised), the Redis connection of the blobs (uploads read,
+ * spectrograms written), and the
  * conversion of errors into bullmq's retry conventions.
  */
 
@@ -31,22 +33,24 @@ export function genreModel(): Promise<GenreModel> {
   return model;
 }
 
-let uploads: UploadStore | undefined;
+let blobRedis: Redis | undefined;
+let blobPrefix: string | undefined;
 
 /**
- * The upload store of this child, on its own connection, made on first use from what the worker
- * handed over in the environment (workers/run.ts). The connection lives as long as the child.
+ * The blob store of `kind` in this child (uploads read, spectrograms written), on one connection
+ * of its own made on first use from what the worker handed over in the environment
+ * (workers/run.ts). The connection lives as long as the child.
  */
-function uploadStore(): UploadStore {
-  if (!uploads) {
+export function childBlobs(kind: BlobKind): BlobStore {
+  if (!blobRedis) {
     const { connection, prefix } = uploadRedisFromEnv(process.env);
-    const redis = new Redis(connection);
+    blobRedis = new Redis(connection);
+    blobPrefix = prefix;
     // A lost connection shows in the command that needed it (the job fails and is retried); the
     // event itself has nothing to add, and unheard it would be printed with the options.
-    redis.on('error', () => undefined);
-    uploads = new UploadStore(redis, prefix);
+    blobRedis.on('error', () => undefined);
   }
-  return uploads;
+  return new BlobStore(blobRedis, kind, blobPrefix);
 }
 
 /**
@@ -63,9 +67,9 @@ export async function jobUpload(data: { hash: string; audioBase64?: string | und
   }
   let stored: Buffer | undefined;
   try {
-    stored = await uploadStore().get(data.hash);
+    stored = await childBlobs('upload').get(data.hash);
   } catch (error) {
-    if (error instanceof UploadMismatchError) throw badJob('the audio does not match its hash');
+    if (error instanceof BlobMismatchError) throw badJob('the audio does not match its hash');
     throw error;
   }
   if (stored === undefined) throw new UnrecoverableError(encodeFailure(uploadGoneReason(data.hash)));

@@ -12,7 +12,7 @@ import {
   EmbedJobData,
   EmbedJobResult,
 } from './schemas.js';
-import { DEFAULT_PREFIX, UploadStore, type UploadRedis } from './uploads.js';
+import { BlobStore, DEFAULT_PREFIX, type BlobKind, type BlobRedis } from './blobs.js';
 
 /** What {@link enqueueClassify} did. */
 export interface Enqueued {
@@ -28,19 +28,24 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 /**
- * The upload store on `queue`'s own Redis connection and key prefix: the producer opens no
- * connection of its own.
+ * The blob store of `kind` on `queue`'s own Redis connection and key prefix: the producer opens
+ * no connection of its own.
  * @throws Error when the queue's client is not ioredis (binary reads need `getBuffer`).
  */
-export async function uploadStoreOf(queue: Queue): Promise<UploadStore> {
+export async function blobStoreOf(queue: Queue, kind: BlobKind): Promise<BlobStore> {
   const client: unknown = await queue.getBackend().client;
-  if (typeof (client as Partial<UploadRedis>).getBuffer !== 'function') throw new Error('the queue\'s Redis client has no getBuffer: uploads need ioredis');
-  return new UploadStore(client as UploadRedis, queue.opts.prefix ?? DEFAULT_PREFIX);
+  if (typeof (client as Partial<BlobRedis>).getBuffer !== 'function') throw new Error('the queue\'s Redis client has no getBuffer: blobs need ioredis');
+  return new BlobStore(client as BlobRedis, kind, queue.opts.prefix ?? DEFAULT_PREFIX);
+}
+
+/** The upload store on `queue`'s own Redis connection and key prefix ({@link blobStoreOf}). */
+export function uploadStoreOf(queue: Queue): Promise<BlobStore> {
+  return blobStoreOf(queue, 'upload');
 }
 
 /** The upload a job reads, as {@link addOnce} keeps it. */
 interface JobUpload {
-  store: UploadStore;
+  store: BlobStore;
   hash: string;
   /** The bytes, when at hand: stored again if Redis lost them. Without them the stored upload must exist. */
   bytes?: Uint8Array;

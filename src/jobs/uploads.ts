@@ -1,91 +1,35 @@
 import type { ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
-import { contentHash } from './hash.js';
+import { BLOB_KINDS, BlobMismatchError, BlobStore, DEFAULT_PREFIX, type BlobRedis } from './blobs.js';
 
 /**
- * Uploads kept in Redis apart from their jobs. A classify or copy job carries only the content
- * hash; the bytes are stored once, raw, under `<prefix>:upload:<hash>` beside the queues' keys,
- * so that neither the producer nor the worker's main process encodes, parses or forwards them,
- * and the classify and copy jobs of one upload share one blob.
+ * Uploads kept in Redis apart from their jobs (a {@link BlobStore} of kind `upload`). A classify
+ * or copy job carries only the content hash; the bytes are stored once, raw, under
+ * `<prefix>:upload:<hash>` beside the queues' keys, so that neither the producer nor the worker's
+ * main process encodes, parses or forwards them, and the classify and copy jobs of one upload
+ * share one blob. The hand-over below also tells sandboxed children where the other blobs go.
  */
 
-/**
- * How long an upload is kept, in seconds: 7 days. Long enough for a job to wait in a busy queue
- * (or through a worker outage) and for the copy job that follows its classification; the blob is
- * deleted earlier when it is no longer needed (copy made, or the audio found bad), and a re-post of
- * the same bytes restarts the count.
- */
-export const UPLOAD_TTL_S = 7 * 24 * 3600;
+/** How long an upload is kept, in seconds: 7 days (see {@link BLOB_KINDS}). */
+export const UPLOAD_TTL_S = BLOB_KINDS.upload.ttlS;
 
-/** bullmq's default key prefix, used when a queue names none. */
-export const DEFAULT_PREFIX = 'bull';
+export { DEFAULT_PREFIX };
 
 /** The Redis commands the store uses (an ioredis client, or bullmq's proxy of one). */
-export interface UploadRedis {
-  set(key: string, value: Buffer, mode: 'EX', seconds: number): Promise<unknown>;
-  getBuffer(key: string): Promise<Buffer | null>;
-  expire(key: string, seconds: number): Promise<number>;
-  del(...keys: string[]): Promise<number>;
-}
+export type UploadRedis = BlobRedis;
 
 /** Stored bytes whose SHA-256 is not the hash they are stored under (a corrupt or foreign key). */
-export class UploadMismatchError extends Error {
-  override readonly name = 'UploadMismatchError';
-}
+export const UploadMismatchError = BlobMismatchError;
 
-/** Raw upload bytes in Redis, keyed by their content hash, with a TTL. */
-export class UploadStore {
+/** Raw upload bytes in Redis, keyed by their content hash (checked on read), with a TTL. */
+export class UploadStore extends BlobStore {
   /**
    * @param redis a connection the caller owns (the store never closes it).
    * @param prefix the queues' key prefix (bullmq's `prefix`, default `bull`).
    * @param ttlS lifetime of a stored upload in seconds (default {@link UPLOAD_TTL_S}).
    */
-  constructor(
-    private readonly redis: UploadRedis,
-    readonly prefix: string = DEFAULT_PREFIX,
-    readonly ttlS: number = UPLOAD_TTL_S,
-  ) {}
-
-  /** The Redis key of the upload whose SHA-256 is `hash`. */
-  key(hash: string): string {
-    return `${this.prefix}:upload:${hash}`;
-  }
-
-  /**
-   * Stores `bytes` under `hash` for {@link ttlS} seconds (replacing what is there).
-   * @param hash the bytes' SHA-256 ({@link contentHash}), which the caller has computed already; readers check it.
-   */
-  async put(hash: string, bytes: Uint8Array): Promise<void> {
-    await this.redis.set(this.key(hash), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', this.ttlS);
-  }
-
-  /** Restarts the TTL of a stored upload; false when none is stored (expired or deleted). */
-  async refresh(hash: string): Promise<boolean> {
-    return (await this.redis.expire(this.key(hash), this.ttlS)) === 1;
-  }
-
-  /**
-   * Keeps `bytes` for {@link ttlS} more seconds: restarts the TTL, or stores them again when they
-   * are gone (a re-post need not send megabytes that Redis holds already).
-   */
-  async keep(hash: string, bytes: Uint8Array): Promise<void> {
-    if (!(await this.refresh(hash))) await this.put(hash, bytes);
-  }
-
-  /**
-   * The stored bytes of `hash`, or undefined when none are stored.
-   * @throws UploadMismatchError when the stored bytes do not hash to `hash`.
-   */
-  async get(hash: string): Promise<Buffer | undefined> {
-    const bytes = await this.redis.getBuffer(this.key(hash));
-    if (bytes === null) return undefined;
-    if (contentHash(bytes) !== hash) throw new UploadMismatchError(`the stored upload ${hash} does not match its hash`);
-    return bytes;
-  }
-
-  /** Deletes the upload of `hash` (nothing happens when none is stored). */
-  async delete(hash: string): Promise<void> {
-    await this.redis.del(this.key(hash));
+  constructor(redis: UploadRedis, prefix: string = DEFAULT_PREFIX, ttlS: number = UPLOAD_TTL_S) {
+    super(redis, 'upload', prefix, ttlS);
   }
 }
 
