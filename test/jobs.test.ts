@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decode as decodePng } from 'fast-png';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeAudio } from '../src/audio/index.js';
 import { createLogger } from '../src/infra/logger.js';
@@ -9,7 +10,9 @@ import { jobFailureText } from '../src/bot/classify-flow.js';
 import { decodeFailure, failureFromReason, JobFailure, UPLOAD_GONE } from '../src/jobs/failure.js';
 import { contentHash } from '../src/jobs/hash.js';
 import { copyJobId, enqueueClassify, enqueueCopy, enqueueEmbed, uploadStoreOf, waitForClassify, waitForCopy, waitForEmbed } from '../src/jobs/producer.js';
-import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
+import { BLOB_KINDS } from '../src/jobs/blobs.js';
+import { createJobQueues, DEFAULT_JOB_OPTIONS, type JobQueues } from '../src/jobs/queues.js';
+import { storedSpectrogram } from '../src/jobs/spectrograms.js';
 import type { ClassifyProgress } from '../src/jobs/schemas.js';
 import { GENRES } from '../src/ml/genres.js';
 import { startWorkers, type RunningWorkers } from '../workers/run.js';
@@ -22,6 +25,8 @@ const clip = (name: string): Uint8Array => new Uint8Array(readFileSync(join(PARI
 const logger = createLogger({ level: 'warn', base: { service: 'test' } });
 
 let redis: TestRedis;
+/** A plain client of the test's own, to look at keys. */
+let redisClient: Redis;
 let prefix: string;
 let queues: JobQueues;
 let running: RunningWorkers | undefined;
@@ -29,8 +34,10 @@ const processes: ChildProcess[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
+  redisClient = new Redis({ host: '127.0.0.1', port: redis.port });
 });
 afterAll(async () => {
+  await redisClient.quit();
   await redis.stop();
 });
 afterEach(async () => {
@@ -87,7 +94,22 @@ describe('classify through Redis and a sandboxed worker', () => {
     expect(result.analysis.durationS).toBeCloseTo(30, 0);
     const norm = Math.hypot(...result.analysis.embedding);
     expect(norm).toBeCloseTo(1, 3);
-    const png = decodePng(Buffer.from(result.spectrogramPngBase64, 'base64'));
+    // The picture is not in the result, nor in the job or the events stream: it is a blob of its own.
+    expect(result.spectrogramPngBase64).toBeUndefined();
+    expect(JSON.stringify((await queues.classify.getJob(jobId))?.returnvalue)).not.toContain('iVBORw0KGgo');
+    const completed = await redisClient.xrange(`${prefix}:classify:events`, '-', '+');
+    expect(completed.some(([, fields]) => fields.includes('completed'))).toBe(true);
+    expect(completed.every(([, fields]) => fields.every((f) => f.length < 50_000))).toBe(true);
+    const blobKey = `${prefix}:spectrogram:${jobId}`;
+    expect(await redisClient.strlen(blobKey)).toBe(result.spectrogramBytes);
+    const ttl = await redisClient.ttl(blobKey);
+    expect(ttl).toBeGreaterThan(BLOB_KINDS.spectrogram.ttlS - 60);
+    expect(ttl).toBeLessThanOrEqual(BLOB_KINDS.spectrogram.ttlS);
+    // as long as the completed job that points at it
+    expect(DEFAULT_JOB_OPTIONS.classify.removeOnComplete).toMatchObject({ age: BLOB_KINDS.spectrogram.ttlS });
+    // the bot's side finds it on the queue's own connection
+    const stored = await storedSpectrogram(queues.classify, result);
+    const png = decodePng(stored ?? new Uint8Array());
     expect(png.width).toBeGreaterThan(200);
     expect(stages).toEqual(['decoding', 'analysing', 'rendering']);
 

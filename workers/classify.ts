@@ -5,9 +5,7 @@ import { readTags } from '../src/audio/tags.js';
 import { ClassifyJobData, ClassifyJobResult, Tags, type ClassifyProgress } from '../src/jobs/schemas.js';
 import { analyseSamplesWithLogMel } from '../src/ml/analyse-track.js';
 import { spectrogramPng, SPECTROGRAM_WIDTH_PX } from '../src/render/index.js';
-import { badJob, genreModel, jobUpload, toJobError } from './child-runtime.js';
-
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+import { badJob, childBlobs, genreModel, jobUpload, toJobError } from './child-runtime.js';
 
 /** The file's tags, checked against the schema; tags are a nicety, so unreadable ones are none. */
 async function tagsOf(bytes: Uint8Array, fileName: string): Promise<Tags> {
@@ -21,8 +19,9 @@ async function tagsOf(bytes: Uint8Array, fileName: string): Promise<Tags> {
 
 /**
  * Sandboxed processor of the `classify` queue: decodes the upload, analyses it with the genre
- * model and renders its spectrogram, on one core. The playback copy is a job of its own
- * (workers/copy.ts), so the answer never waits for it. Reports {@link ClassifyProgress} at each stage.
+ * model and renders its spectrogram, on one core. The PNG is stored in Redis as the `spectrogram`
+ * blob of the hash (src/jobs/blobs.ts); the result says only its length. The playback copy is a
+ * job of its own (workers/copy.ts), so the answer never waits for it. Reports {@link ClassifyProgress} at each stage.
  * @throws UnrecoverableError (JSON FailureReason) for bad audio, an invalid payload or an upload no longer stored.
  */
 export default async function classify(job: SandboxedJob, _token?: string, signal?: AbortSignal): Promise<ClassifyJobResult> {
@@ -61,6 +60,9 @@ export default async function classify(job: SandboxedJob, _token?: string, signa
       segments: analysis.segments.map((s) => ({ startS: s.startS, endS: s.endS, genre: s.genres[0]?.genre ?? '', probability: s.genres[0]?.probability ?? 0 })),
       title: tags.artist && tags.title ? `${tags.artist} - ${tags.title}` : (tags.title ?? fileName),
     });
+    // the picture goes to Redis apart: the result (kept in the job and copied into the events
+    // stream, parsed by every reader) carries only its length
+    await childBlobs('spectrogram').put(hash, png);
     lap('render');
     stagesMs.total = Math.round((performance.now() - started) * 10) / 10;
     return ClassifyJobResult.parse({
@@ -68,7 +70,7 @@ export default async function classify(job: SandboxedJob, _token?: string, signa
       modelVersion: model.metadata.modelVersion,
       analysis,
       tags,
-      spectrogramPngBase64: base64(png),
+      spectrogramBytes: png.length,
       stagesMs,
     });
   } catch (error) {

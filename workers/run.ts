@@ -73,8 +73,8 @@ export async function startWorkers(
       ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}),
       concurrency: queue === QUEUE_NAMES.train ? 1 : (options.concurrency ?? config.workerConcurrency),
       useWorkerThreads: false,
-      // V8's structured clone instead of JSON on the IPC channel: results carry a spectrogram or an
-      // audio copy as base64 (and jobs of older versions their upload), which JSON would copy
+      // V8's structured clone instead of JSON on the IPC channel: results carry an audio copy or a
+      // taste map as base64 (and jobs of older versions their upload), which JSON would copy
       // through an escaping pass each way. The children read uploads from Redis themselves: where
       // it is goes in their environment. DATA_DIR explicitly: the train child opens this
       // process's store, wherever its cwd or .env.

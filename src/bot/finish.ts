@@ -1,5 +1,6 @@
 import type { Message } from 'discord.js';
 import type { ClassifyJobResult } from '../jobs/schemas.js';
+import { forgetSpectrogram, storedSpectrogram } from '../jobs/spectrograms.js';
 import type { PendingRequest, StoredTrack } from '../store/types.js';
 import type { AnswerTarget } from './answer.js';
 import { titleFromFileName } from './audio-attachments.js';
@@ -46,11 +47,37 @@ export async function showStoredTrack(track: StoredTrack, target: AnswerTarget, 
   if (message) await publish(message, track, deps);
 }
 
+/** A job's spectrogram PNG and where it was found. */
+interface JobSpectrogram {
+  png: Buffer | undefined;
+  /** `result`: carried by a result of an older version; `kept`: the bot has it already; `redis`: the worker's blob; `gone`: none. */
+  from: 'result' | 'kept' | 'redis' | 'gone';
+}
+
 /**
- * Stores a job's result in the server's library (track, spectrogram), shows it with the vote
- * reactions, and deletes the pending request; then, in the background, the playback copy (its
- * own job) is stored within the server's quota when it is ready (the answer says at once when
- * the quota leaves no room). Safe to run again after a crash at any step: a track already stored
+ * The spectrogram of a job's result: carried by a result of an older version, kept by the bot
+ * already (another request for the same file took it first), or the blob the worker stored in
+ * Redis. Gone when none of these has it (the bot was away longer than the blob's TTL): the answer
+ * goes out without the picture, and the log says why.
+ */
+async function jobSpectrogram(request: PendingRequest, result: ClassifyJobResult, deps: Deps): Promise<JobSpectrogram> {
+  if (result.spectrogramPngBase64 !== undefined) return { png: Buffer.from(result.spectrogramPngBase64, 'base64'), from: 'result' };
+  const kept = await deps.stores.images.get(result.hash);
+  if (kept) return { png: kept, from: 'kept' };
+  const stored = await storedSpectrogram(deps.jobs.classify, result);
+  if (stored) return { png: stored, from: 'redis' };
+  // another request for the same file (an import) may have kept it and deleted the blob meanwhile
+  const keptSince = await deps.stores.images.get(result.hash);
+  if (keptSince) return { png: keptSince, from: 'kept' };
+  deps.logger.warn({ guildId: request.guildId, hash: result.hash, pendingId: request.id }, 'the spectrogram is no longer in Redis: answering without it');
+  return { png: undefined, from: 'gone' };
+}
+
+/**
+ * Stores a job's result in the server's library (track, spectrogram: see {@link jobSpectrogram}),
+ * shows it with the vote reactions, and deletes the pending request; then, in the background, the
+ * playback copy (its own job) is stored within the server's quota when it is ready (the answer
+ * says at once when the quota leaves no room). Safe to run again after a crash at any step: a track already stored
  * is shown as stored, and an expected copy is marked so a restart still stores it. Says whether
  * the track is new to the server.
  */
@@ -59,12 +86,14 @@ export async function finishRequest(request: PendingRequest, result: ClassifyJob
   let note: string | undefined;
   let created = false;
   let copyWanted = false;
-  const png = Buffer.from(result.spectrogramPngBase64, 'base64');
+  const { png, from } = await jobSpectrogram(request, result, deps);
+  // the blob's picture is kept by the bot from now on (for a known track too, should its copy be missing)
+  if (png && (from === 'redis' || (from === 'result' && !track))) await deps.stores.images.put(result.hash, png);
+  if (from === 'redis') await forgetSpectrogram(deps.jobs.classify, result.hash).catch((error: unknown) => deps.logger.warn({ err: error, hash: result.hash }, 'could not delete the stored spectrogram (its TTL will)'));
   if (!track) {
     copyWanted = await copyLikelyFits(request.guildId, result.analysis.durationS, deps);
     if (copyWanted) await deps.stores.audio.want(request.guildId, result.hash);
     else note = '⚠️ This server\'s audio storage is full, so I kept the analysis but no copy of the audio.';
-    await deps.stores.images.put(result.hash, png);
     // Two requests for the same new file (an import) may both get here: the store says which won.
     ({ track, created } = await deps.stores.tracks.upsert(toStoredTrack(request, result, 0)));
   }

@@ -134,8 +134,17 @@ export const ClassifyJobResult = z.object({
   modelVersion: z.string().min(1),
   analysis: Analysis,
   tags: Tags,
-  /** The mel spectrogram with the genre timeline, PNG. */
-  spectrogramPngBase64: Base64,
+  /**
+   * The PNG's length in bytes: the mel spectrogram with the genre timeline is stored apart, as the
+   * `spectrogram` blob of `hash` (src/jobs/blobs.ts), so that neither the job nor bullmq's events
+   * stream carry it. Absent in results of older versions, which carry the PNG itself.
+   */
+  spectrogramBytes: z.number().int().positive().optional(),
+  /**
+   * The PNG itself, as results of versions before the spectrogram blobs carried it; absent in new
+   * results. Kept so that a result written before an upgrade is still answered.
+   */
+  spectrogramPngBase64: Base64.optional(),
   /** Where the worker's time went, in ms per stage (decode, analyse, render, total), for logs and benchmarks. */
   stagesMs: z.record(z.string(), z.number().nonnegative()).optional(),
 });
