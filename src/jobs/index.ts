@@ -2,9 +2,12 @@
 export * from './schemas.js';
 export { contentHash } from './hash.js';
 export { JobFailure, UPLOAD_GONE, decodeFailure, encodeFailure, failureFromReason, uploadGoneReason } from './failure.js';
+export { BLOB_KINDS, BlobStore, type BlobKind } from './blobs.js';
 export { UPLOAD_TTL_S, UploadStore } from './uploads.js';
+export { forgetSpectrogram, storedSpectrogram } from './spectrograms.js';
 export {
   DEFAULT_JOB_OPTIONS,
+  EVENTS_MAX_LEN,
   createJobQueues,
   createQueue,
   createQueueEvents,
@@ -16,6 +19,7 @@ export {
   type QueueOptions,
 } from './queues.js';
 export {
+  blobStoreOf,
   copyJobId,
   embedJobId,
   enqueueClassify,

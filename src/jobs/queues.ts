@@ -1,4 +1,5 @@
 import { Queue, QueueEvents, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import { BLOB_KINDS } from './blobs.js';
 import {
   QUEUE_NAMES,
   type ClassifyJobData,
@@ -20,14 +21,14 @@ const HOUR_S = 3600;
  * Default options of each queue's jobs: passing faults are retried 3 times with exponential
  * backoff (2 s, 4 s); bad audio is not (workers throw `UnrecoverableError`). Completed classify
  * jobs stay 24 h (at most 200: each holds its upload) so that a file posted again is answered
- * from the result; failed ones 1 h. Completed copy jobs stay 24 h (at most 100: each holds the
+ * from the result, exactly as long as the spectrogram blob the result points at; failed ones 1 h. Completed copy jobs stay 24 h (at most 100: each holds the
  * upload and its copy), so that another server adding the same file gets the copy at once.
  */
 export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>> = {
   classify: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: 24 * HOUR_S, count: 200 },
+    removeOnComplete: { age: BLOB_KINDS.spectrogram.ttlS, count: 200 },
     removeOnFail: { age: HOUR_S, count: 1000 },
   },
   embed: {
@@ -57,11 +58,29 @@ export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>>
   },
 };
 
+/**
+ * Most events kept in each queue's events stream (bullmq's `streams.events.maxLen`, default
+ * 10 000; Redis trims approximately, so the stream may run a hundred or so over). The stream only
+ * carries news to QueueEvents readers that are listening: a reader reads everything added since
+ * the last event it saw in one blocking XREAD, and a restarted bot starts at new events (`$`,
+ * bullmq's default) and asks the jobs themselves (`waitForResult` calls `getJob`, and
+ * `waitUntilFinished` checks the job's state once subscribed). So the cap need only outlast a
+ * reader's pause between two reads. A classify job writes about 7 events (added, waiting, active,
+ * 3 progress, completed): 1 000 events are some 140 jobs, minutes of work even for 16 worker
+ * cores, against pauses of milliseconds; a reader that did fall behind would miss a completion
+ * and learn it from the job's state at its next wait round (src/bot/classify-flow.ts). With the
+ * spectrograms out of the results, 1 000 events hold about 1 MB instead of the 10 000 events'
+ * hundreds of megabytes.
+ */
+export const EVENTS_MAX_LEN = 1000;
+
 /** Options shared by queues, events and workers. */
 export interface QueueOptions {
   connection: ConnectionOptions;
   /** Redis key prefix (bullmq's `prefix`, default `bull`); tests use a fresh one each. */
   prefix?: string;
+  /** Most events kept in each queue's events stream (default {@link EVENTS_MAX_LEN}); tests set a small one. */
+  eventsMaxLen?: number;
 }
 
 export type ClassifyQueue = Queue<ClassifyJobData, ClassifyJobResult>;
@@ -85,12 +104,16 @@ export interface JobQueues {
   close(): Promise<void>;
 }
 
-/** Creates one queue with its default job options. */
+/**
+ * Creates one queue with its default job options and its events stream's cap. (The cap is kept in
+ * the queue's meta hash, written by every Queue as it starts; workers' scripts read it there.)
+ */
 export function createQueue<Data, Result>(name: QueueName, options: QueueOptions): Queue<Data, Result> {
   return new Queue<Data, Result>(name, {
     connection: options.connection,
     ...(options.prefix ? { prefix: options.prefix } : {}),
     defaultJobOptions: DEFAULT_JOB_OPTIONS[name],
+    streams: { events: { maxLen: options.eventsMaxLen ?? EVENTS_MAX_LEN } },
   });
 }
 
