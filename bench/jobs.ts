@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
 import { isMain, machineCpuMs, writeResult } from './results.js';
 import { createJobQueues, type JobQueues } from '../src/jobs/queues.js';
 import { copyJobId, enqueueClassify, waitForClassify, waitForCopy } from '../src/jobs/producer.js';
-import { PARITY_DIR } from '../test/gtzan.js';
+import { GTZAN_DIR, PARITY_DIR } from '../test/gtzan.js';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../test/redis.js';
 import { childExecArgv } from '../workers/sandbox.js';
 import { threeMinuteMp3 } from './track.js';
@@ -53,7 +53,7 @@ export interface JobsBenchResult {
 
 /** Options of {@link benchJobs}. */
 export interface JobsBenchOptions {
-  /** Distinct 30 s clips in the throughput batch. Default 24. */
+  /** Distinct 30 s clips in the throughput batch. Default 48. */
   clips?: number;
   /** Alternating rounds of 1 and 2 classify-only workers. Default 3. */
   rounds?: number;
@@ -138,6 +138,17 @@ async function throughput(
   }
 }
 
+/**
+ * Distinct real 30 s GTZAN clips: the parity WAVs, then the whole clips kept as FLAC, so that a
+ * batch is long enough (48 jobs: 24 per worker) for its start and its tail to weigh little.
+ */
+function realClips(): { name: string; bytes: Uint8Array }[] {
+  const wavs = readdirSync(PARITY_DIR).filter((n) => n.endsWith('.wav')).sort().map((name) => join(PARITY_DIR, name));
+  const fullDir = join(GTZAN_DIR, 'audio', 'full');
+  const flacs = readdirSync(fullDir).sort().flatMap((genre) => readdirSync(join(fullDir, genre)).sort().map((name) => join(fullDir, genre, name)));
+  return [...wavs, ...flacs].map((path) => ({ name: basename(path), bytes: new Uint8Array(readFileSync(path)) }));
+}
+
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -172,10 +183,9 @@ async function latency(redis: TestRedis, runs: number): Promise<number[]> {
  * 3-minute MP3 with one idle worker. Starts its own redis-server.
  */
 export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBenchResult> {
-  const count = options.clips ?? 24;
-  const names = readdirSync(PARITY_DIR).filter((n) => n.endsWith('.wav')).sort();
-  if (names.length < count + 5) throw new Error(`need ${count + 5} clips in ${PARITY_DIR}, found ${names.length}`);
-  const files = names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(PARITY_DIR, name))) }));
+  const count = options.clips ?? 48;
+  const files = realClips();
+  if (files.length < count + 5) throw new Error(`need ${count + 5} clips in ${GTZAN_DIR}, found ${files.length}`);
   const batch = files.slice(0, count);
   const warmUp = files.slice(count, count + 5);
   const redis = await startTestRedis();
