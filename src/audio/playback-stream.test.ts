@@ -1,9 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import prism from 'prism-media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureStoredCopyLoudness } from './loudness.js';
-import { openPlaybackStream, reencodeArgs, type PlaybackPlan } from './playback-stream.js';
+import { openPlaybackStream, REENCODE_NICENESS, reencodeArgs, type PlaybackPlan } from './playback-stream.js';
 import { savePlayback, scratchDir, storedCopies } from './test-media.js';
 
 let dir: string;
@@ -69,6 +70,26 @@ describe('openPlaybackStream', () => {
     expect(reencoded.every((p) => ((p[0] ?? 0) >> 3) % 4 === 3)).toBe(true);
     const seeked = await packets(loud, { mode: 'ffmpeg', volume: 1, startS: 20 });
     expect(Math.abs(seeked.length - 500)).toBeLessThan(10);
+  });
+
+  it('runs the re-encoding ffmpeg at a lower priority than the process that paces the packets', async () => {
+    const opened = openPlaybackStream(loud, { mode: 'ffmpeg', volume: 0.5, startS: 10 }, () => undefined);
+    try {
+      await new Promise((resolve) => opened.stream.once('readable', resolve));
+      // stat(5): after the command name, field 3 is the state (Z: exited, not yet reaped), 4 the parent, 19 the niceness.
+      const children = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return stat.includes('(ffmpeg)') && fields[0] !== 'Z' && Number(fields[1]) === process.pid ? [Number(fields[16])] : [];
+        } catch {
+          return [];
+        }
+      });
+      expect(children).toEqual([REENCODE_NICENESS]);
+    } finally {
+      opened.close();
+    }
   });
 
   it('reports an ffmpeg failure with its stderr', async () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { setPriority } from 'node:os';
 import type { Readable } from 'node:stream';
 
 /**
@@ -12,6 +13,13 @@ export type PlaybackPlan = { mode: 'passthrough' } | { mode: 'ffmpeg'; volume: n
 
 /** Bit rate of the re-encoded stream in kbit/s (Discord's default voice bit rate is 64). */
 const REENCODE_BITRATE_KBPS = 96;
+/**
+ * Niceness of the re-encoding ffmpeg (0 is normal, 19 the lowest priority). It encodes many
+ * times faster than real time and keeps seconds of audio ahead in its pipe, while the process
+ * that reads it must send a packet every 20 ms: when several ffmpeg start at once (a /volume in
+ * many servers), they must not take the core from it.
+ */
+export const REENCODE_NICENESS = 10;
 
 /**
  * The ffmpeg input arguments for a stored copy at `path`: local files only, through the ogg
@@ -34,6 +42,15 @@ export function reencodeArgs(path: string, plan: Extract<PlaybackPlan, { mode: '
   ];
 }
 
+/** Gives `pid` {@link REENCODE_NICENESS}, where the platform allows. */
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, REENCODE_NICENESS);
+  } catch {
+    // Only a preference: ffmpeg at normal priority still plays (and a missing ffmpeg is reported by its 'error' event).
+  }
+}
+
 /** An open Ogg/Opus stream of a stored copy and how to release it (kills ffmpeg, closes the file). */
 export interface PlaybackStream {
   /** Ogg/Opus bytes. */
@@ -52,6 +69,8 @@ export function openPlaybackStream(path: string, plan: PlaybackPlan, onError: (e
     return { stream: file, close: () => file.destroy() };
   }
   const child = spawn(ffmpegPath, reencodeArgs(path, plan), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  // Before ffmpeg has opened its input, so the threads it starts then inherit the niceness.
+  if (child.pid !== undefined) lowerPriority(child.pid);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
   child.on('error', onError);
