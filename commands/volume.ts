@@ -1,6 +1,21 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { defineCommand } from '../src/bot/command.js';
 import { listeningPlayer, requireDj } from '../src/bot/voice/command-support.js';
+import type { VolumeOutcome } from '../src/bot/voice/guild-player.js';
+
+/** The answer to `/volume`, saying when the new volume is heard. */
+export function volumeReply(percent: number, outcome: VolumeOutcome, nowPercent: number): string {
+  switch (outcome) {
+    case 'applied':
+      return `🔊 Volume ${percent}%.`;
+    case 'idle':
+      return `🔊 Volume ${percent}%: the next track starts at it.`;
+    case 'superseded':
+      return `🔊 Volume ${percent}% was replaced by a newer change: it is ${nowPercent}%.`;
+    case 'next-track':
+      return `🔊 Volume ${percent}% from the next track: this one could not switch and goes on as it was.`;
+  }
+}
 
 /** `/volume percent:<0-200>` (DJ): the playback volume; the current track goes on at the new volume. */
 export const volume = defineCommand({
@@ -16,7 +31,7 @@ export const volume = defineCommand({
     await requireDj(interaction, deps, 'change the volume');
     const percent = interaction.options.getInteger('percent', true);
     await interaction.deferReply();
-    await player.setVolume(percent);
-    await interaction.editReply({ content: `🔊 Volume ${percent}%.` });
+    const outcome = await player.setVolume(percent);
+    await interaction.editReply({ content: volumeReply(percent, outcome, player.status().volumePercent) });
   },
 });

@@ -220,7 +220,7 @@ describe('the voice player', () => {
     const first = command(fake, aliceAt, 'volume', undefined, { percent: 30 });
     await bot.waitForLog('stream plan', 5000, () => true, quickMark);
     expect(text(await command(fake, aliceAt, 'volume', undefined, { percent: 90 }))).toMatch(/Volume 90%/);
-    expect(text(await first)).toMatch(/Volume 30%/);
+    expect(text(await first)).toMatch(/Volume 30% was replaced by a newer change: it is 90%/);
     const appliedAfter = bot.lines.slice(quickMark).filter((l) => l.msg === 'volume applied');
     expect(appliedAfter.map((l) => l.volumePercent)).toEqual([90]);
     expect(bot.lines.slice(mark).filter((l) => l.msg === 'volume change not applied to the current track')).toEqual([]);

@@ -3,14 +3,14 @@ import type { Logger } from 'pino';
 import type { RadioSeed } from '../../recs/radio.js';
 import { playbackFeedback } from './listen-feedback.js';
 import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-playing.js';
-import type { PlayerEnv, PlayerStatus } from './player-env.js';
+import type { PlayerEnv, PlayerStatus, VolumeOutcome } from './player-env.js';
 import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
 import { catchUp } from './stream-switch.js';
 import { TrackQueue, type QueuedTrack } from './track-queue.js';
 import { openStoredTrack, type TrackStream } from './track-stream.js';
 import { VoiceLink } from './voice-link.js';
 
-export type { PlayerEnv, PlayerStatus, VoiceOptions } from './player-env.js';
+export type { PlayerEnv, PlayerStatus, VoiceOptions, VolumeOutcome } from './player-env.js';
 
 /** The track playing now and what its end needs to know. */
 interface Playing {
@@ -142,23 +142,29 @@ export class GuildPlayer {
    * most 10 ms repeated or skipped. A switch that fails or is not ready within
    * {@link SWITCH_TIMEOUT_MS} keeps the old stream (the next track gets the new volume); one made
    * moot by a skip, a stop, the track's end or a newer volume is dropped. Resolves once the
-   * switch is made or given up.
+   * switch is made or given up, saying which of these happened.
    */
-  async setVolume(percent: number): Promise<void> {
+  async setVolume(percent: number): Promise<VolumeOutcome> {
     this.volumePercent = percent;
     const change = ++this.volumeChanges;
     const p = this.playing;
-    if (!p) return;
+    if (!p) return 'idle';
     const positionMs = (): number => (p.offsetS + p.stream.resource.playbackDuration / 1000) * 1000;
     const startMs = positionMs();
     const next = await this.openStream(p.track, startMs / 1000);
     const cancelled = (): boolean => this.playing !== p || this.closed || change !== this.volumeChanges;
-    if (!next || cancelled()) return void next?.close();
+    // A newer /volume wins; a track that changed meanwhile already started at this volume.
+    const whyNot = (): VolumeOutcome => (change !== this.volumeChanges ? 'superseded' : this.closed ? 'idle' : 'applied');
+    if (!next || cancelled()) {
+      next?.close();
+      return next ? whyNot() : 'next-track';
+    }
     const caught = await catchUp(next.resource.playStream, { startMs, positionMs, timeoutMs: SWITCH_TIMEOUT_MS, cancelled });
     if (!caught.ok) {
       next.close();
-      if (caught.reason !== 'cancelled') this.log.warn({ trackId: p.track.trackId, volumePercent: percent, reason: caught.reason }, 'volume change not applied to the current track');
-      return;
+      if (caught.reason === 'cancelled') return whyNot();
+      this.log.warn({ trackId: p.track.trackId, volumePercent: percent, reason: caught.reason }, 'volume change not applied to the current track');
+      return 'next-track';
     }
     const old = p.stream;
     const paused = this.audio.state.status === AudioPlayerStatus.Paused;
@@ -168,6 +174,7 @@ export class GuildPlayer {
     if (paused) this.audio.pause();
     this.log.info({ trackId: p.track.trackId, volumePercent: percent, atS: caught.atMs / 1000, readyMs: Math.round(caught.readyMs), droppedPackets: caught.droppedPackets }, 'volume applied');
     await this.refreshMessage();
+    return 'applied';
   }
 
   /** What plays now and what comes next. */

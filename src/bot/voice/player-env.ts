@@ -26,6 +26,14 @@ export interface PlayerEnv {
   radio: RadioFeed;
 }
 
+/**
+ * What a volume change did: `applied` (the current track now plays at it, or the track changed
+ * and the next one started at it), `idle` (nothing plays: the next track starts at it),
+ * `superseded` (a newer change replaced it before it took effect), `next-track` (the current
+ * track could not switch and goes on as it was; the next one starts at it).
+ */
+export type VolumeOutcome = 'applied' | 'idle' | 'superseded' | 'next-track';
+
 /** What /nowplaying shows. */
 export interface PlayerStatus {
   track?: QueuedTrack;
