@@ -5,7 +5,7 @@ import { isAudioError } from '../src/audio/index.js';
 import { encodeFailure, uploadGoneReason } from '../src/jobs/failure.js';
 import { contentHash } from '../src/jobs/hash.js';
 import { BlobMismatchError, BlobStore, type BlobKind } from '../src/jobs/blobs.js';
-import { uploadRedisFromEnv } from '../src/jobs/uploads.js';
+import { blobRedisFromEnv } from '../src/jobs/blob-handover.js';
 import { GenreModel } from '../src/ml/genre-model.js';
 import { loadTfRuntime } from '../src/ml/runtime.js';
 import { badJob } from './child-basics.js';
@@ -13,8 +13,7 @@ import { badJob } from './child-basics.js';
 /**
  * What a sandboxed processor's child process shares between its jobs (its composition root):
  * the genre model, loaded once (memoised), the Redis connection of the blobs (uploads read,
- * spectrograms written), and the
- * conversion of errors into bullmq's retry conventions.
+ * spectrograms written), and the conversion of errors into bullmq's retry conventions.
  */
 
 /** The shipped genre model, whatever the working directory. */
@@ -43,7 +42,7 @@ let blobPrefix: string | undefined;
  */
 export function childBlobs(kind: BlobKind): BlobStore {
   if (!blobRedis) {
-    const { connection, prefix } = uploadRedisFromEnv(process.env);
+    const { connection, prefix } = blobRedisFromEnv(process.env);
     blobRedis = new Redis(connection);
     blobPrefix = prefix;
     // A lost connection shows in the command that needed it (the job fails and is retried); the

@@ -7,7 +7,7 @@ import { decodeFailure } from '../src/jobs/failure.js';
 import { enqueueCopyOfClassify, uploadStoreOf } from '../src/jobs/producer.js';
 import { createQueue } from '../src/jobs/queues.js';
 import { ClassifyJobData, CopyJobData, QUEUE_NAMES, type CopyJobResult, type QueueName } from '../src/jobs/schemas.js';
-import { uploadRedisEnv } from '../src/jobs/uploads.js';
+import { blobRedisEnv } from '../src/jobs/blob-handover.js';
 import { DATABASE_FILE } from '../src/store/open.js';
 import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
 
@@ -63,7 +63,7 @@ export async function startWorkers(
   const copies = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, { connection, ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}) });
   copies.on('error', (error) => logger.error({ err: error, queue: QUEUE_NAMES.copy }, 'queue error'));
   // (holds the Redis password when there is one: never logged)
-  const childEnv = { ...process.env, ...uploadRedisEnv(connection, config.queuePrefix), ...(config.dataDir !== undefined && { DATA_DIR: config.dataDir }) };
+  const childEnv = { ...process.env, ...blobRedisEnv(connection, config.queuePrefix), ...(config.dataDir !== undefined && { DATA_DIR: config.dataDir }) };
   for (const queue of options.queues ?? defaultQueues(config.dataDir)) {
     const processor = PROCESSOR_FILES[queue];
     if (!processor) continue;

@@ -9,6 +9,9 @@ const test = useTestRedisWithClient();
 
 // every byte value, so that a text round trip anywhere would show
 const png = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 11) % 256));
+// an upload of every byte value (a text round trip anywhere would show), keyed by its own hash
+const bytes = new Uint8Array(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
+const hash = contentHash(bytes);
 // spectrograms are keyed by their audio's hash, not their own
 const audioHash = contentHash(new TextEncoder().encode('some audio'));
 
@@ -37,5 +40,43 @@ describe('BlobStore of spectrograms', () => {
     await uploads.put(audioHash, png);
     await expect(uploads.get(audioHash)).rejects.toBeInstanceOf(BlobMismatchError);
     expect(await spectrograms.get(audioHash)).toEqual(png);
+  });
+});
+
+describe('BlobStore of uploads', () => {
+  it('keeps the raw bytes once under the prefix, with the TTL, and deletes them', async () => {
+    const prefix = uniquePrefix('uploads');
+    const store = new BlobStore(test.client, 'upload', prefix);
+    expect(await store.get(hash)).toBeUndefined();
+    await store.put(hash, bytes);
+    expect(store.key(hash)).toBe(`${prefix}:upload:${hash}`);
+    expect(await test.client.keys(`${prefix}:*`)).toEqual([`${prefix}:upload:${hash}`]);
+    expect(await test.client.strlen(store.key(hash))).toBe(bytes.length);
+    const ttl = await test.client.ttl(store.key(hash));
+    expect(ttl).toBeGreaterThan(BLOB_KINDS.upload.ttlS - 10);
+    expect(ttl).toBeLessThanOrEqual(BLOB_KINDS.upload.ttlS);
+    expect(new Uint8Array(await store.get(hash) ?? [])).toEqual(bytes);
+    await store.delete(hash);
+    expect(await store.get(hash)).toBeUndefined();
+    await store.delete(hash); // nothing stored: no error
+  });
+
+  it('refresh restarts the TTL of stored bytes and says when there are none; keep stores them again', async () => {
+    const store = new BlobStore(test.client, 'upload', uniquePrefix('uploads'), 600);
+    expect(await store.refresh(hash)).toBe(false);
+    await store.put(hash, bytes);
+    await test.client.expire(store.key(hash), 5);
+    expect(await store.refresh(hash)).toBe(true);
+    expect(await test.client.ttl(store.key(hash))).toBeGreaterThan(590);
+    await store.delete(hash);
+    await store.keep(hash, bytes);
+    expect(await test.client.ttl(store.key(hash))).toBeGreaterThan(590);
+    expect(new Uint8Array(await store.get(hash) ?? [])).toEqual(bytes);
+  });
+
+  it('refuses bytes that do not match their hash', async () => {
+    const store = new BlobStore(test.client, 'upload', uniquePrefix('uploads'));
+    await test.client.set(store.key(hash), Buffer.from('something else'));
+    await expect(store.get(hash)).rejects.toBeInstanceOf(BlobMismatchError);
   });
 });

@@ -3,7 +3,6 @@ export * from './schemas.js';
 export { contentHash } from './hash.js';
 export { JobFailure, UPLOAD_GONE, decodeFailure, encodeFailure, failureFromReason, uploadGoneReason } from './failure.js';
 export { BLOB_KINDS, BlobStore, type BlobKind } from './blobs.js';
-export { UPLOAD_TTL_S, UploadStore } from './uploads.js';
 export { forgetSpectrogram, storedSpectrogram } from './spectrograms.js';
 export {
   DEFAULT_JOB_OPTIONS,

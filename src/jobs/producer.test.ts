@@ -7,7 +7,7 @@ import { contentHash } from './hash.js';
 import { copyJobId, embedJobId, enqueueClassify, enqueueCopy, enqueueCopyOfClassify, enqueueEmbed, uploadStoreOf, waitForClassify, waitForEmbed } from './producer.js';
 import { createJobQueues, type JobQueues } from './queues.js';
 import { QUEUE_NAMES, type ClassifyJobData, type ClassifyJobResult } from './schemas.js';
-import { UPLOAD_TTL_S } from './uploads.js';
+import { BLOB_KINDS } from './blobs.js';
 
 const test = useTestRedisWithClient();
 let queues: JobQueues;
@@ -81,7 +81,7 @@ describe('enqueueClassify', () => {
     await test.client.expire(uploads.key(hash), 60);
     expect(await test.client.ttl(uploads.key(hash))).toBeLessThanOrEqual(60);
     await enqueueClassify(queues.classify, bytes, 'song.mp3');
-    expect(await test.client.ttl(uploads.key(hash))).toBeGreaterThan(UPLOAD_TTL_S - 10);
+    expect(await test.client.ttl(uploads.key(hash))).toBeGreaterThan(BLOB_KINDS.upload.ttlS - 10);
     await uploads.delete(hash);
     expect((await enqueueClassify(queues.classify, bytes, 'song.mp3')).existing).toBe(true);
     expect(new Uint8Array(await uploads.get(hash) ?? [])).toEqual(bytes);

@@ -92,7 +92,7 @@ function checkSize(bytes: Uint8Array, maxBytes: number): void {
 /**
  * Enqueues the classification of an upload; its SHA-256 is the job id, so the same bytes are
  * analysed once while the job (or its kept result) exists. The bytes are stored once in Redis
- * (src/jobs/uploads.ts) before the job, which carries only the hash; a repeat post restarts their TTL.
+ * (src/jobs/blobs.ts) before the job, which carries only the hash; a repeat post restarts their TTL.
  * @param maxBytes upper bound on `bytes.length` (the configured upload limit).
  * @throws RangeError for empty or too large input; ZodError for an invalid file name.
  */

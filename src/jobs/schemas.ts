@@ -79,7 +79,7 @@ export const ClassifyJobData = z.object({
   fileName: z.string().min(1).max(256),
   /**
    * The uploaded bytes, as jobs of versions before the upload store carried them; absent in new
-   * jobs, whose bytes are the upload stored under `hash` (src/jobs/uploads.ts). Kept so that jobs
+   * jobs, whose bytes are the upload stored under `hash` (src/jobs/blobs.ts). Kept so that jobs
    * queued before an upgrade are still processed.
    */
   audioBase64: Base64.optional(),
