@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AudioError } from './errors.js';
-import { tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
+import { ffmpegFailure, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
-import { classifyProbeFailure, lockedInputArgs, MISSING_DECODER, parseInputDump, type InputDescription } from './probe.js';
+import { classifyProbeFailure, lockedInputArgs, parseInputDump, type InputDescription } from './probe.js';
 import { runTool } from './run-tool.js';
 
 export type { AudioSource } from './ffmpeg-job.js';
@@ -160,10 +160,9 @@ async function runDecoder(
  * ffmpeg's complaints, as a probe's would be ({@link classifyProbeFailure}).
  */
 function classifyDecodeFailure(input: InputDescription | undefined, stderr: string): AudioError {
-  const detail = stderr.trim().slice(-2000);
   if (input === undefined) return classifyProbeFailure(stderr);
   if (!input.hasAudio) return new AudioError('NOT_AUDIO', undefined, { detail: `no audio stream in ${input.formatName}` });
-  return new AudioError(MISSING_DECODER.test(stderr) ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
+  return ffmpegFailure(stderr);
 }
 
 /** The little-endian f32 samples of `bytes`, without a copy when they are already aligned. */

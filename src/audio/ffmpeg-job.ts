@@ -110,12 +110,13 @@ export async function runFfmpeg(
 ): Promise<string> {
   const result = await runTool(ffmpegPath, args, { signal, onStdout });
   if (result.stopped) throw tooLong(limits);
-  if (result.exitCode !== 0) {
-    const detail = result.stderr.trim().slice(-2000);
-    const unsupported = MISSING_DECODER.test(result.stderr);
-    throw new AudioError(unsupported ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail });
-  }
+  if (result.exitCode !== 0) throw ffmpegFailure(result.stderr);
   return result.stderr;
+}
+
+/** The error of an ffmpeg run that opened its audio input and then failed: `UNSUPPORTED` without a decoder, else `CORRUPT`. */
+export function ffmpegFailure(stderr: string): AudioError {
+  return new AudioError(MISSING_DECODER.test(stderr) ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail: stderr.trim().slice(-2000) });
 }
 
 /**
