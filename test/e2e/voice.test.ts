@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStores } from '../../src/store/index.js';
 import {
-  alignWithSource, analyseArrival, audioFrames, decodeOpusFrames, decodeWithFfmpeg, FakeVoiceServer, oggOpusPackets, pcmDurationS, rmsDb, scratchDir, SILENCE_FRAME,
+  alignWithSource, analyseArrival, audioFrames, decodeOpusFrames, decodeWithFfmpeg, FakeVoiceServer, GAP_LIMIT_MS, oggOpusPackets, pcmDurationS, rmsDb, scratchDir, SILENCE_FRAME,
   type RtpPacketRecord, type Scratch,
 } from '../fake-voice/index.js';
 import { GTZAN_DIR } from '../gtzan.js';
@@ -18,12 +18,6 @@ import { at, classify, command, text } from './members.js';
  * source decoded by ffmpeg), a /skip that advances the queue, and a voice connection dropped once.
  */
 const CLIP_S = 8;
-/**
- * Largest gap between packets that these tests accept, in ms. The 60 ms target is the
- * benchmark's (bench/voice.ts, on an idle machine); here the sender shares two busy cores with
- * the whole suite, and this limit catches a stalled or restarted stream, not scheduling noise.
- */
-const GAP_LIMIT_MS = 400;
 
 let world: World;
 let voice: FakeVoiceServer;

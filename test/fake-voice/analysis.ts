@@ -9,6 +9,13 @@ export const TIMESTAMP_STEP = 960;
 /** Duration of one frame in ms. */
 export const FRAME_MS = 20;
 
+/**
+ * Largest gap between packets that these tests accept, in ms. The 60 ms target is the
+ * benchmark's (bench/voice.ts, on an idle machine); here the sender shares two busy cores with
+ * the whole suite, and this limit catches a stalled or restarted stream, not scheduling noise.
+ */
+export const GAP_LIMIT_MS = 400;
+
 /** A place where sequence numbers or timestamps did not follow on. */
 export interface Break {
   /** Index of the packet (in the list analysed) that broke the run. */
