@@ -28,7 +28,8 @@ const AT_START = machineCpuMs();
 
 /**
  * The machine a figure was measured on: figures without it mean little. `stealMsDuringRun` is
- * CPU time the hypervisor gave to other guests while this run wanted it: a sign of a busy host,
+ * CPU time the hypervisor gave to other guests while this bench process wanted it, since the
+ * process started (so it includes the suites run before in the same `npm run bench`): a sign of a busy host,
  * which slows a whole run (four `features` runs in a row here: the 80 ms one saw 10 ms of steal,
  * the 122-130 ms ones 50-340 ms), so it helps tell a slow run from a slow change.
  */
