@@ -34,8 +34,8 @@ export interface JobsBenchResult {
   /**
    * The analysis queue's scaling: worker processes that serve only `classify`
    * (WORKER_QUEUES=classify, concurrency 1), 1 and 2 of them, in alternating rounds so that a
-   * slow spell of the machine does not fall on one side only. `jobsPerSecond` holds the medians
-   * over the rounds and `speedup` their ratio (target at least 1.8 on 2 cores). With one worker
+   * slow spell of the machine does not fall on one side only. `jobsPerSecond` holds the medians (p50:
+   * the lower middle for an even count) over the rounds and `speedup` their ratio (target at least 1.8 on 2 cores). With one worker
    * keeping `coresBusy` cores busy, two can at best reach `cores / coresBusy` times its rate.
    */
   classify: { rounds: { one: Batch; two: Batch }[]; jobsPerSecond: { one: number; two: number }; speedup: number };
@@ -149,12 +149,6 @@ function realClips(): { name: string; bytes: Uint8Array }[] {
   return [...wavs, ...flacs].map((path) => ({ name: basename(path), bytes: new Uint8Array(readFileSync(path)) }));
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-
 /** Latency of one 3-minute MP3 with one idle warm worker: the same file, its finished job removed between runs. */
 async function latency(redis: TestRedis, runs: number): Promise<number[]> {
   const bytes = new Uint8Array(readFileSync(await threeMinuteMp3()));
@@ -198,8 +192,8 @@ export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBen
       if (round === 0) coldFirstJobMs = one.coldMs;
       rounds.push({ one: { jobsPerSecond: one.jobsPerSecond, cpu: one.cpu }, two: { jobsPerSecond: two.jobsPerSecond, cpu: two.cpu } });
     }
-    const one = median(rounds.map((r) => r.one.jobsPerSecond));
-    const two = median(rounds.map((r) => r.two.jobsPerSecond));
+    const one = percentile(rounds.map((r) => r.one.jobsPerSecond).sort((a, b) => a - b), 50);
+    const two = percentile(rounds.map((r) => r.two.jobsPerSecond).sort((a, b) => a - b), 50);
     const everyOne = await throughput(redis, 1, batch, warmUp);
     const everyTwo = await throughput(redis, 2, batch, warmUp);
     const times = (await latency(redis, options.latencyRuns ?? 10)).sort((a, b) => a - b);
