@@ -6,6 +6,9 @@ import { pathToFileURL } from 'node:url';
 /** Where every benchmark writes its JSON (and plots). */
 export const RESULTS_DIR = join(import.meta.dirname, 'results');
 
+/** Linux's /proc figures count in USER_HZ ticks, which are 10 ms on every Linux. */
+const MS_PER_TICK = 10;
+
 /** Whole-machine CPU time since boot in ms, from Linux's /proc/stat (zeros elsewhere). */
 export interface MachineCpuMs {
   busy: number;
@@ -18,10 +21,25 @@ export interface MachineCpuMs {
 export function machineCpuMs(): MachineCpuMs {
   if (!existsSync('/proc/stat')) return { busy: 0, total: 0, steal: 0 };
   const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const msPerTick = 10; // USER_HZ is 100 on Linux
   const total = ticks.reduce((sum, t) => sum + t, 0);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
-  return { busy: (total - idle) * msPerTick, total: total * msPerTick, steal: (ticks[7] ?? 0) * msPerTick };
+  return { busy: (total - idle) * MS_PER_TICK, total: total * MS_PER_TICK, steal: (ticks[7] ?? 0) * MS_PER_TICK };
+}
+
+/**
+ * CPU time of this process and of its children that have exited (ffmpeg runs), in ms: Linux's
+ * /proc/self/stat (utime, stime, cutime, cstime), else this process alone from `process.cpuUsage`.
+ * A child's time counts once it has been waited for, so read it after the work's promise settles.
+ */
+export function processTreeCpuMs(): number {
+  if (existsSync('/proc/self/stat')) {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // fields after the parenthesised command name, which may itself hold spaces: state is field 3
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return ((fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0)) * MS_PER_TICK;
+  }
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 const AT_START = machineCpuMs();
