@@ -1,8 +1,8 @@
-import { complexFft, fftOf, fftPath, type ComplexArray } from './fft-cache.js';
-import { wasmFftFor } from './wasm/fft-wasm.js';
+import { complexFft, fftPath, type ComplexArray } from './fft-cache.js';
 import { medianFilterRows, medianScratch } from './median.js';
 import { periodicHann, type Spectrogram } from './stft.js';
 import { medianKernel, WASM_MEDIAN_MAX_LENGTH, WASM_MEDIAN_MAX_SIZE } from './wasm/median-wasm.js';
+import { wasmStftFor } from './wasm/stft32-wasm.js';
 
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
@@ -123,18 +123,18 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   if (into !== undefined && (into.harmonic.length !== samples.length || into.percussive.length !== samples.length)) throw new RangeError('hpssSignals: `into` arrays must be as long as the samples');
   const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
   const { nFrames, nBins, nFft, hopLength } = spec;
-  const wasm = fftPath.useWasm && harmK === 1 && percK === 1 ? wasmFftFor(fftOf(nFft)) : null;
+  const wasm = fftPath.useWasm && harmK === 1 && percK === 1 ? wasmStftFor(nFft) : null;
   if (wasm !== null) {
-    // the loop below in wasm/fft.c (hpss_istft), operation for operation: the same bits
+    // the loop below in float32 wasm/stft32.c (hpss_istft), eight frames at a time
     const window = periodicHann(nFft);
-    const wss = windowSumSquare(nFft, hopLength, nFrames);
-    return wasm.hpssIstft({ harm, perc, re: spec.re, im: spec.im, nFrames, hop: hopLength, window, wss, samples }, into);
+    const invWss = windowSumSquare(nFft, hopLength, nFrames).inverse;
+    return wasm.hpssIstft({ harm, perc, re: spec.re, im: spec.im, nFrames, hop: hopLength, window, invWss, samples }, into);
   }
   // the mask of the two frames being packed, computed on the way (no whole mask matrix)
   const pairMask = new Float32Array(2 * nBins);
   const n = samples.length;
   const limit = Math.min(n, hopLength * (nFrames - 1));
-  const wss = windowSumSquare(nFft, hopLength, nFrames);
+  const { wss } = windowSumSquare(nFft, hopLength, nFrames);
   const window = periodicHann(nFft);
   const fft = complexFft(nFft);
   const [z, x] = fft.buffers(2) as [ComplexArray, ComplexArray];
@@ -186,17 +186,27 @@ export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize
   return { harmonic, percussive };
 }
 
-let wssCache: { key: string; wss: Float64Array } | null = null;
+let wssCache: { key: string; sums: WindowSumSquare } | null = null;
 
-/** librosa `window_sumsquare`: the summed squared Hann windows of nFrames frames; the last one is cached. */
-function windowSumSquare(nFft: number, hopLength: number, nFrames: number): Float64Array {
+/** librosa `window_sumsquare` of a Hann window, and its float32 reciprocal for wasm/stft32.c. */
+interface WindowSumSquare {
+  /** The summed squared windows of nFrames frames, nFft + hop (nFrames - 1) values. */
+  wss: Float64Array;
+  /** 1 / wss where wss exceeds float32's tiny, else 1 (the overlap-add is then left undivided). */
+  inverse: Float32Array;
+}
+
+/** {@link WindowSumSquare} of nFrames frames; the last one is cached. */
+function windowSumSquare(nFft: number, hopLength: number, nFrames: number): WindowSumSquare {
   const key = `${nFft}/${hopLength}/${nFrames}`;
-  if (wssCache?.key === key) return wssCache.wss;
+  if (wssCache?.key === key) return wssCache.sums;
   const window = periodicHann(nFft);
   const wss = new Float64Array(nFft + hopLength * (nFrames - 1));
   for (let t = 0; t < nFrames; t++) for (let j = 0; j < nFft; j++) wss[t * hopLength + j]! += window[j]! * window[j]!;
-  wssCache = { key, wss };
-  return wss;
+  const inverse = new Float32Array(wss.length);
+  for (let i = 0; i < wss.length; i++) inverse[i] = wss[i]! > FLOAT32_TINY ? 1 / wss[i]! : 1;
+  wssCache = { key, sums: { wss, inverse } };
+  return wssCache.sums;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { complexFft, fftOf, fftPath, type ComplexArray } from './fft-cache.js';
-import { wasmFftFor } from './wasm/fft-wasm.js';
+import { complexFft, fftPath, type ComplexArray } from './fft-cache.js';
+import { wasmStftFor } from './wasm/stft32-wasm.js';
 
 /** STFT settings; librosa 0.7 defaults are nFft 2048 and hop 512. */
 export interface StftConfig {
@@ -127,7 +127,7 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT, s
   const nBins = (nFft >> 1) + 1;
   const size = nFrames * nBins;
   const window = periodicHann(nFft);
-  const wasm = fftPath.useWasm ? wasmFftFor(fftOf(nFft)) : null;
+  const wasm = fftPath.useWasm ? wasmStftFor(nFft) : null;
   if (wasm !== null) {
     const into = scratch?.take(size);
     const target = into && scratch?.wasmComplex ? { magnitude: into.magnitude, power: into.power } : into;
@@ -135,7 +135,8 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT, s
   }
   const fft = complexFft(nFft);
   // Two frames per complex transform (a + i b): fft.js's complex transform costs less than two of
-  // its real transforms. (wasm/fft.c stft_frames is this loop, same bits.) Every cell is written.
+  // its real transforms. (wasm/stft32.c stft_frames is this loop in float32, eight frames at a
+  // time: the float64 reference it is tested against.) Every cell is written.
   const [pair, out] = fft.buffers(2) as [ComplexArray, ComplexArray];
   const { re, im, magnitude, power } = scratch?.take(size) ?? {
     re: new Float32Array(size), im: new Float32Array(size), magnitude: new Float32Array(size), power: new Float32Array(size),

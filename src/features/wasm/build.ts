@@ -1,4 +1,4 @@
-// Rebuilds the committed WebAssembly kernels (median.c, fft.c, chroma.c -> NAME.wasm) with
+// Rebuilds the committed WebAssembly kernels (median.c, fft.c, stft32.c, chroma.c -> NAME.wasm) with
 // Debian's clang + lld (`apt-get install -y clang lld`): `npm run build:wasm`.
 // Usage: tsx src/features/wasm/build.ts [output folder, default this folder].
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ export const CLANG_ARGS = [
 ];
 
 /** The kernels, by name: NAME.c builds NAME.wasm. */
-export const KERNELS = ['median', 'fft', 'chroma'] as const;
+export const KERNELS = ['median', 'fft', 'stft32', 'chroma'] as const;
 
 /** Compiles NAME.c to `output` with `clang` (throws when the toolchain is missing). */
 export function buildWasm(name: (typeof KERNELS)[number], output: string, clang = process.env.CLANG ?? 'clang'): string {

@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PARITY_DIR } from '../../../test/gtzan.js';
+import { fftPath } from '../fft-cache.js';
+import { hpssSignals } from '../hpss.js';
+import { stft, type Spectrogram, type StftConfig } from '../stft.js';
+import { readWav16 } from '../test-support.js';
+import { wasmStftFor } from './stft32-wasm.js';
+
+/**
+ * The float32 kernels against the float64 JS paths (fft.js), which stay the reference.
+ * STFT: per frame, max |wasm - JS| of re, im and magnitude, over the frame's largest JS magnitude.
+ * Measured at most 2.2e-7 (about four float32 roundings of the largest value: the transform's
+ * log2 nFft stages, the window product, the output rounding); the bound leaves ten times that.
+ * A wrong twiddle, a lane or frame mix-up, or a lost DC or Nyquist bin errs by 1e-3 to 1 here.
+ */
+const STFT_REL_BOUND = 2e-6;
+/**
+ * HPSS from the same spectrum: max |wasm - JS| of the harmonic and percussive samples, over the
+ * largest |sample| within nFft of the sample (the frames that reach it). Measured at most 2.6e-7.
+ */
+const HPSS_REL_BOUND = 2e-6;
+
+/** Uniform noise in [-1, 1): energy in every bin, DC and Nyquist included. */
+function noise(length: number, seed: number): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length }, () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 30) - 1);
+}
+
+/** `fn` through the wasm kernels and through the JS paths. */
+function bothPaths<T>(fn: () => T): { viaWasm: T; viaJs: T } {
+  const viaWasm = fn();
+  fftPath.useWasm = false;
+  try {
+    return { viaWasm, viaJs: fn() };
+  } finally {
+    fftPath.useWasm = true;
+  }
+}
+
+/** The largest per-frame error of `got` against `want` over the frame's largest magnitude. */
+function worstFrameError(got: Spectrogram, want: Spectrogram): number {
+  const { nFrames, nBins } = want;
+  let worst = 0;
+  for (let t = 0; t < nFrames; t++) {
+    const frame = (a: Float32Array): Float32Array => a.subarray(t * nBins, (t + 1) * nBins);
+    const peak = frame(want.magnitude).reduce((m, v) => Math.max(m, v), 0);
+    let error = 0;
+    for (const key of ['re', 'im', 'magnitude'] as const) {
+      const g = frame(got[key]);
+      frame(want[key]).forEach((v, k) => (error = Math.max(error, Math.abs(g[k]! - v))));
+    }
+    // power is magnitude squared: its error is about 2 |X| times the magnitude's
+    const gp = frame(got.power);
+    frame(want.power).forEach((v, k) => (error = Math.max(error, Math.abs(gp[k]! - v) / (2 * peak))));
+    worst = Math.max(worst, peak > 0 ? error / peak : error === 0 ? 0 : Infinity);
+  }
+  return worst;
+}
+
+/** The largest error of `got` against `want` over the largest |sample| within `reach` samples. */
+function worstLocalError(got: Float32Array, want: Float32Array, samples: Float32Array, reach: number): number {
+  const blocks = Math.ceil(samples.length / reach);
+  const blockPeak = Array.from({ length: blocks }, (_, b) => samples.subarray(b * reach, (b + 1) * reach).reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+  let worst = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const b = Math.floor(i / reach);
+    const local = Math.max(blockPeak[b - 1] ?? 0, blockPeak[b]!, blockPeak[b + 1] ?? 0);
+    const error = Math.abs(got[i]! - want[i]!);
+    worst = Math.max(worst, local > 0 ? error / local : error === 0 ? 0 : Infinity);
+  }
+  return worst;
+}
+
+const blues = (): Float32Array => readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples;
+const librosa: StftConfig = { nFft: 2048, hopLength: 512 };
+
+/** Real audio at lengths giving 1293 (odd, 5 mod 8), 130 (2 mod 8), 10, 8, 5 and 1 frames; noise at other sizes. */
+function cases(): { label: string; samples: Float32Array; config: StftConfig }[] {
+  const all = blues();
+  const real = [all.length, 22050 * 3 + 300, 5000, 512 * 7, 2048, 100].map((n) => ({ label: `blues.00000, ${n} samples`, samples: all.subarray(0, n), config: librosa }));
+  const sizes: [number, number, number][] = [[2048, 512, 20_000], [4096, 1024, 30_000], [1024, 256, 9_000], [64, 16, 700], [16, 4, 91], [8, 2, 37]];
+  return [...real, ...sizes.map(([nFft, hopLength, n], i) => ({ label: `noise, nFft ${nFft}, ${n} samples`, samples: noise(n, 7 + i), config: { nFft, hopLength } }))];
+}
+
+describe('float32 WebAssembly STFT and inverse STFT (stft32.c) against the float64 JS paths', () => {
+  it('loads for powers of two from 8 (null below, where the JS path runs)', () => {
+    expect(wasmStftFor(2048)).not.toBeNull();
+    expect(wasmStftFor(8)).not.toBeNull();
+    expect(wasmStftFor(4)).toBeNull();
+    expect(wasmStftFor(1000)).toBeNull();
+  });
+
+  it(`the STFT is within ${STFT_REL_BOUND} of each frame's largest magnitude: odd and even frame counts, counts not a multiple of 8, short inputs, sizes 8 to 4096`, () => {
+    const lines: string[] = [];
+    for (const { label, samples, config } of cases()) {
+      const { viaWasm, viaJs } = bothPaths(() => stft(samples, config));
+      expect([viaWasm.nFrames, viaWasm.nBins], label).toEqual([viaJs.nFrames, viaJs.nBins]);
+      const worst = worstFrameError(viaWasm, viaJs);
+      lines.push(`${label} (${viaJs.nFrames} frames): ${worst.toExponential(2)}`);
+      expect(worst, label).toBeLessThanOrEqual(STFT_REL_BOUND);
+    }
+    console.log(`STFT, wasm vs JS, worst error over the frame's largest magnitude (bound ${STFT_REL_BOUND}):\n${lines.join('\n')}`);
+  });
+
+  it(`the HPSS signals from the same spectrum are within ${HPSS_REL_BOUND} of the local peak sample`, () => {
+    const lines: string[] = [];
+    // a longer call first: the wasm scratch then holds stale values past the shorter calls' ends
+    hpssSignals(blues(), stft(blues()));
+    for (const { label, samples, config } of cases()) {
+      fftPath.useWasm = false;
+      const spec = stft(samples, config);
+      fftPath.useWasm = true;
+      if (spec.nFrames < 4) continue; // below the wasm median's minimum the JS path runs either way
+      const { viaWasm, viaJs } = bothPaths(() => hpssSignals(samples, spec));
+      const worst = Math.max(
+        worstLocalError(viaWasm.harmonic, viaJs.harmonic, samples, config.nFft),
+        worstLocalError(viaWasm.percussive, viaJs.percussive, samples, config.nFft),
+      );
+      lines.push(`${label} (${spec.nFrames} frames): ${worst.toExponential(2)}`);
+      expect(worst, label).toBeLessThanOrEqual(HPSS_REL_BOUND);
+      // the float32 path did run: not the JS bits
+      if (samples.length > 10_000) expect(Buffer.compare(Buffer.from(viaWasm.harmonic.buffer), Buffer.from(viaJs.harmonic.buffer)), label).not.toBe(0);
+    }
+    console.log(`HPSS, wasm vs JS, worst error over the local peak sample (bound ${HPSS_REL_BOUND}):\n${lines.join('\n')}`);
+  });
+});
