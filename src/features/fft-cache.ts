@@ -25,7 +25,11 @@ export interface ComplexFft {
   transform(out: ComplexArray, data: ComplexArray): void;
 }
 
-/** Which transform {@link complexFft} gives: wasm/fft.c (bit-identical to fft.js, about twice as fast) when it loads, else fft.js. */
+/**
+ * Whether the WebAssembly transforms run when they load (true), or the JS references (false, for
+ * tests): {@link complexFft} (wasm/fft.c, bit-identical to fft.js, about twice as fast) and the
+ * float32 STFT and HPSS inverse STFT of wasm/stft32.c (within the bounds stft32.test.ts checks).
+ */
 export const fftPath = { useWasm: true };
 
 const jsFfts = new Map<number, ComplexFft>();
