@@ -41,21 +41,19 @@ export const hpssMedianPath = { useWasm: true };
 /**
  * The two median filters of {@link harmonicMask}. With the WebAssembly kernel (wasm/median.c,
  * four rows or columns per SIMD lane group, branch-free) both are frame-major and live in the
- * kernel's memory; with the JS reference (medianFilterRows) H is bin-major (the filter along time
- * runs on contiguous rows of the transposed magnitude) and P frame-major. Both paths give the same
- * bits. The matrices are scratch that the next call overwrites.
+ * stft32 module's workspace, where the float32 inverse STFT reads them (and where the kernel
+ * reads a magnitude that the wasm STFT left there); with the JS reference (medianFilterRows) H is
+ * bin-major (the filter along time runs on contiguous rows of the transposed magnitude) and P
+ * frame-major. Both paths give the same bits. The matrices are scratch that the next call overwrites.
  */
 function medianFilters(spec: Spectrogram, kernelSize: number): MedianFiltered {
-  const { magnitude, nFrames, nBins } = spec;
+  const { magnitude, nFrames, nBins, nFft } = spec;
   const size = magnitude.length;
   const kernel = hpssMedianPath.useWasm ? medianKernel() : null;
   if (kernel !== null && nFrames >= 4 && nBins >= 4 && Math.max(nFrames, nBins) <= WASM_MEDIAN_MAX_LENGTH && kernelSize <= WASM_MEDIAN_MAX_SIZE) {
-    const [mag, harm, perc] = kernel.matrices(size);
-    mag.set(new Int32Array(magnitude.buffer, magnitude.byteOffset, size));
-    const ok = kernel.medianColumns(mag, harm, nFrames, nBins, kernelSize) && kernel.medianRows(mag, perc, nFrames, nBins, kernelSize);
-    if (!ok) throw new RangeError('median filter: values must be non-negative');
-    const f32 = (m: Int32Array): Float32Array => new Float32Array(m.buffer, m.byteOffset, m.length);
-    return { harm: f32(harm), harmT: nBins, harmK: 1, perc: f32(perc), percT: nBins, percK: 1 };
+    const filtered = kernel.spectrumMedians(magnitude, nFrames, nFft, kernelSize);
+    if (filtered === null) throw new RangeError('median filter: values must be non-negative');
+    return { harm: filtered.harm, harmT: nBins, harmK: 1, perc: filtered.perc, percT: nBins, percK: 1 };
   }
   if (scratch.byBin.length < size) scratch.byBin = new Float32Array(size);
   if (scratch.filtered.length < size) scratch.filtered = new Float32Array(size);
@@ -121,10 +119,12 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
  */
 export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31, into?: HpssSignals): HpssSignals {
   if (into !== undefined && (into.harmonic.length !== samples.length || into.percussive.length !== samples.length)) throw new RangeError('hpssSignals: `into` arrays must be as long as the samples');
-  const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
   const { nFrames, nBins, nFft, hopLength } = spec;
-  const wasm = fftPath.useWasm && harmK === 1 && percK === 1 ? wasmStftFor(nFft) : null;
-  if (wasm !== null) {
+  // before the filters: a transform size's first use moves the workspace up past its new tables,
+  // and H and P would then be copied up to it
+  const wasm = fftPath.useWasm ? wasmStftFor(nFft) : null;
+  const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
+  if (wasm !== null && harmK === 1 && percK === 1) {
     // the loop below in float32 wasm/stft32.c (hpss_istft), eight frames at a time
     const window = periodicHann(nFft);
     const invWss = windowSumSquare(nFft, hopLength, nFrames).inverse;

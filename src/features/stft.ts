@@ -81,20 +81,25 @@ export function padSignal(samples: Float32Array, pad: number, mode: 'reflect' | 
 /**
  * Arrays that {@link stft} fills instead of allocating new ones, grown as needed and reused from
  * call to call: the windows of one track then cost no allocation (and no garbage collection).
- * What a call returns with a scratch is valid until the next call with the same scratch.
+ * What a call returns with a scratch is valid until the next call with the same scratch (with
+ * `inKernel` and the WebAssembly transform, see there).
  */
 export class StftScratch {
-  /** The reflect-padded signal of the last call (nFft / 2 each side). */
-  padded = new Float32Array(0);
+  /** The reflect-padded signal of the last call (its first n + nFft values: nFft / 2 each side). */
+  padded: Float32Array = new Float32Array(0);
 
   /**
-   * @param wasmComplex with the WebAssembly transform, leave `re` and `im` in its memory (views
-   *   that the next transform overwrites) rather than copying them out: for a caller that only
-   *   hands them on to the wasm HPSS (hpssSignals), which reads them in place.
+   * @param inKernel with the WebAssembly transform, leave the four spectrogram arrays and the
+   *   padded signal where the kernel wrote them (views into the stft32 module's memory) rather
+   *   than copying them out: valid until the next call of that module (an STFT, or the HPSS of
+   *   another spectrogram), which the HPSS of this one (hpssSignals with the same samples) is
+   *   not: it reads them in place, and the memory for it was made to exist by this call, so
+   *   nothing grows the memory (which would detach the views) in between.
    */
-  constructor(readonly wasmComplex = false) {}
+  constructor(readonly inKernel = false) {}
 
   private arrays = { re: new Float32Array(0), im: new Float32Array(0), magnitude: new Float32Array(0), power: new Float32Array(0) };
+  private paddedStore = new Float32Array(0);
 
   /** The four spectrogram arrays, `size` cells each (views of reused buffers). */
   take(size: number): { re: Float32Array; im: Float32Array; magnitude: Float32Array; power: Float32Array } {
@@ -105,10 +110,11 @@ export class StftScratch {
     return { re: re.subarray(0, size), im: im.subarray(0, size), magnitude: magnitude.subarray(0, size), power: power.subarray(0, size) };
   }
 
-  /** A reused buffer of at least `length` samples for the padded signal. */
+  /** A reused buffer of at least `length` samples for the padded signal (it becomes {@link padded}). */
   paddedBuffer(length: number): Float32Array {
-    if (this.padded.length < length) this.padded = new Float32Array(length);
-    return this.padded;
+    if (this.paddedStore.length < length) this.paddedStore = new Float32Array(length);
+    this.padded = this.paddedStore;
+    return this.paddedStore;
   }
 }
 
@@ -122,17 +128,18 @@ export function stft(samples: Float32Array, config: StftConfig = DEFAULT_STFT, s
   const { nFft, hopLength } = config;
   if (samples.length === 0) throw new RangeError('stft: empty signal');
   const pad = nFft >> 1;
-  const padded = padSignal(samples, pad, 'reflect', scratch?.paddedBuffer(samples.length + 2 * pad));
   const nFrames = frameCount(samples.length, hopLength);
   const nBins = (nFft >> 1) + 1;
   const size = nFrames * nBins;
   const window = periodicHann(nFft);
   const wasm = fftPath.useWasm ? wasmStftFor(nFft) : null;
-  if (wasm !== null) {
-    const into = scratch?.take(size);
-    const target = into && scratch?.wasmComplex ? { magnitude: into.magnitude, power: into.power } : into;
-    return { ...wasm.stftFrames(padded, window, hopLength, nFrames, target), nFrames, nBins, nFft, hopLength };
+  if (wasm !== null && scratch?.inKernel) {
+    // padded where the kernel reads it, and the spectrogram left where it wrote it: no copies
+    scratch.padded = padSignal(samples, pad, 'reflect', wasm.paddedArea(samples.length, hopLength, nFrames));
+    return { ...wasm.stftFrames(scratch.padded, window, hopLength, nFrames, 'in-kernel'), nFrames, nBins, nFft, hopLength };
   }
+  const padded = padSignal(samples, pad, 'reflect', scratch?.paddedBuffer(samples.length + 2 * pad));
+  if (wasm !== null) return { ...wasm.stftFrames(padded, window, hopLength, nFrames, scratch?.take(size)), nFrames, nBins, nFft, hopLength };
   const fft = complexFft(nFft);
   // Two frames per complex transform (a + i b): fft.js's complex transform costs less than two of
   // its real transforms. (wasm/stft32.c stft_frames is this loop in float32, eight frames at a

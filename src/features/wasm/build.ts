@@ -1,4 +1,4 @@
-// Rebuilds the committed WebAssembly kernels (median.c, fft.c, stft32.c, chroma.c -> NAME.wasm) with
+// Rebuilds the committed WebAssembly kernels (fft.c, stft32.c + median.c, chroma.c -> NAME.wasm) with
 // Debian's clang + lld (`apt-get install -y clang lld`): `npm run build:wasm`.
 // Usage: tsx src/features/wasm/build.ts [output folder, default this folder].
 import { execFileSync } from 'node:child_process';
@@ -17,13 +17,19 @@ export const CLANG_ARGS = [
   '-Wl,--strip-all',
 ];
 
-/** The kernels, by name: NAME.c builds NAME.wasm. */
-export const KERNELS = ['median', 'fft', 'stft32', 'chroma'] as const;
+/** The kernels, by name: NAME.c (and its EXTRA_SOURCES) builds NAME.wasm. */
+export const KERNELS = ['fft', 'stft32', 'chroma'] as const;
 
-/** Compiles NAME.c to `output` with `clang` (throws when the toolchain is missing). */
+/**
+ * Sources linked into a kernel's module beside NAME.c. The median filters of HPSS share the STFT
+ * module's memory, so that they read its magnitude and the inverse STFT reads their outputs in place.
+ */
+const EXTRA_SOURCES: Partial<Record<(typeof KERNELS)[number], string[]>> = { stft32: ['median.c'] };
+
+/** Compiles NAME.c (with its EXTRA_SOURCES) to `output` with `clang` (throws when the toolchain is missing). */
 export function buildWasm(name: (typeof KERNELS)[number], output: string, clang = process.env.CLANG ?? 'clang'): string {
-  const source = fileURLToPath(new URL(`./${name}.c`, import.meta.url));
-  execFileSync(clang, [...CLANG_ARGS, '-o', output, source], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const sources = [`${name}.c`, ...(EXTRA_SOURCES[name] ?? [])].map((file) => fileURLToPath(new URL(`./${file}`, import.meta.url)));
+  execFileSync(clang, [...CLANG_ARGS, '-o', output, ...sources], { stdio: ['ignore', 'inherit', 'inherit'] });
   return output;
 }
 

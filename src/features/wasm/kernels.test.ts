@@ -16,7 +16,8 @@ import { meanTempogram, onsetStrength } from '../tempo.js';
 import { readWav16 } from '../test-support.js';
 import { buildWasm, KERNELS } from './build.js';
 import { wasmFftFor } from './fft-wasm.js';
-import { instantiate, MEDIAN_WASM_URL, medianKernel, type MedianKernel } from './median-wasm.js';
+import { instantiate, medianKernel, type MedianKernel } from './median-wasm.js';
+import { STFT32_WASM_URL } from './stft32-module.js';
 
 /**
  * Every feature through the wasm kernels against the JS paths: the float32 STFT and inverse STFT
@@ -75,7 +76,7 @@ describe('WebAssembly median kernel', () => {
     expect(kernel).not.toBeNull();
   });
 
-  it.skipIf(!hasClang())('each committed NAME.wasm is the build of NAME.c (npm run build:wasm)', () => {
+  it.skipIf(!hasClang())('each committed NAME.wasm is the build of NAME.c and its extra sources (npm run build:wasm)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'features-wasm-'));
     try {
       for (const name of KERNELS) {
@@ -124,7 +125,7 @@ describe('WebAssembly median kernel', () => {
   });
 
   it('a fresh instance from the same bytes works beside the shared one', () => {
-    const other = instantiate(readFileSync(MEDIAN_WASM_URL));
+    const other = instantiate(readFileSync(STFT32_WASM_URL));
     const m = Float32Array.from({ length: 8 * 8 }, (_, i) => (i * 7919) % 13);
     expect(wasmBoth(other, m, 8, 8, 5)[0]).toEqual(wasmBoth(kernel!, m, 8, 8, 5)[0]);
   });

@@ -1,5 +1,7 @@
 /*
- * Exact sliding medians for HPSS, compiled to WebAssembly with SIMD128 (see build.mjs).
+ * Exact sliding medians for HPSS, compiled to WebAssembly with SIMD128 and linked into the
+ * stft32 module (build.ts): one memory, so the filters read the STFT's magnitude where it was
+ * written and the inverse STFT reads their outputs where they wrote them.
  *
  * median_columns filters every COLUMN of a row-major rows x cols int32 matrix along the rows with
  * an odd window and scipy.ndimage 'reflect' boundaries. The keys are float32 bit patterns of

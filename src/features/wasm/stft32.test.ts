@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARITY_DIR } from '../../../test/gtzan.js';
 import { fftPath } from '../fft-cache.js';
-import { hpssSignals } from '../hpss.js';
-import { stft, type Spectrogram, type StftConfig } from '../stft.js';
+import { hpssSignals, type HpssSignals } from '../hpss.js';
+import { padSignal, stft, StftScratch, type Spectrogram, type StftConfig } from '../stft.js';
 import { readWav16 } from '../test-support.js';
+import { stft32Module } from './stft32-module.js';
 import { wasmStftFor } from './stft32-wasm.js';
 
 /**
@@ -125,5 +126,61 @@ describe('float32 WebAssembly STFT and inverse STFT (stft32.c) against the float
       if (samples.length > 10_000) expect(Buffer.compare(Buffer.from(viaWasm.harmonic.buffer), Buffer.from(viaJs.harmonic.buffer)), label).not.toBe(0);
     }
     console.log(`HPSS, wasm vs JS, worst error over the local peak sample (bound ${HPSS_REL_BOUND}):\n${lines.join('\n')}`);
+  });
+});
+
+const sameBits = (a: Float32Array, b: Float32Array): boolean => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+const sameSignals = (a: HpssSignals, b: HpssSignals): boolean => sameBits(a.harmonic, b.harmonic) && sameBits(a.percussive, b.percussive);
+const SPECTRUM_KEYS = ['re', 'im', 'magnitude', 'power'] as const;
+
+/** A copy of `spec` in fresh JS arrays (what the kernels must copy in rather than read in place). */
+function copied(spec: Spectrogram): Spectrogram {
+  return { ...spec, re: spec.re.slice(), im: spec.im.slice(), magnitude: spec.magnitude.slice(), power: spec.power.slice() };
+}
+
+describe('the stft32 module\'s shared memory: STFT, median filters and inverse STFT read one another\'s outputs in place', () => {
+  it('an in-kernel STFT gives the fresh STFT\'s bits as views into the module, and its HPSS, read in place, the bits of the HPSS from copies', () => {
+    const samples = blues().subarray(0, 22050 * 5 + 77);
+    const fresh = stft(samples, librosa);
+    const viaCopies = hpssSignals(samples, fresh);
+    const scratch = new StftScratch(true);
+    const inKernel = stft(samples, librosa, scratch);
+    const memory = stft32Module()!.ex.memory;
+    for (const key of SPECTRUM_KEYS) {
+      expect(inKernel[key].buffer, key).toBe(memory.buffer);
+      expect(sameBits(inKernel[key], fresh[key]), key).toBe(true);
+    }
+    expect(scratch.padded.buffer).toBe(memory.buffer);
+    expect(sameBits(scratch.padded, padSignal(samples, 1024, 'reflect'))).toBe(true);
+    expect(sameSignals(hpssSignals(samples, inKernel), viaCopies)).toBe(true);
+    // the HPSS wrote around the spectrogram, not over it
+    for (const key of SPECTRUM_KEYS) expect(sameBits(inKernel[key], fresh[key]), `${key} after the HPSS`).toBe(true);
+  });
+
+  it('a signal longer than any before grows the memory in the STFT, not between it and the HPSS: the views stay valid', () => {
+    const clip = blues();
+    const long = new Float32Array(3 * clip.length + 123);
+    for (let i = 0; i < long.length; i++) long[i] = clip[i % clip.length]! * (1 + (i % 3));
+    const memory = stft32Module()!.ex.memory;
+    const before = memory.buffer.byteLength;
+    const spec = stft(long, librosa, new StftScratch(true));
+    expect(memory.buffer.byteLength, 'the STFT grew the memory (else this test proves nothing)').toBeGreaterThan(before);
+    const saved = copied(spec);
+    const grown = memory.buffer.byteLength;
+    const inPlace = hpssSignals(long, spec);
+    expect(memory.buffer.byteLength).toBe(grown);
+    for (const key of SPECTRUM_KEYS) expect(sameBits(spec[key], saved[key]), `${key} after the HPSS`).toBe(true);
+    expect(sameSignals(inPlace, hpssSignals(long, saved))).toBe(true);
+  });
+
+  it('the HPSS of a JS spectrum at a transform size the module has not seen (its tables move the workspace) equals a second call and is within the bound', () => {
+    const samples = noise(600, 19);
+    const config = { nFft: 512, hopLength: 128 };
+    fftPath.useWasm = false;
+    const spec = stft(samples, config);
+    fftPath.useWasm = true;
+    const first = hpssSignals(samples, spec);
+    expect(sameSignals(first, hpssSignals(samples, spec))).toBe(true);
+    expect(worstLocalError(first.harmonic, bothPaths(() => hpssSignals(samples, spec)).viaJs.harmonic, samples, config.nFft)).toBeLessThanOrEqual(HPSS_REL_BOUND);
   });
 });

@@ -1,0 +1,116 @@
+import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+
+/**
+ * The module that stft32.c and median.c are linked into (stft32.wasm, `npm run build:wasm`): the
+ * float32 STFT (stft32-wasm.ts), the HPSS median filters (median-wasm.ts) and the HPSS inverse
+ * STFT share one memory, so each reads the previous one's outputs where they were written. From
+ * its heap base the memory holds the tables of every transform size used so far, then one
+ * workspace ({@link workspace}) that every call reuses.
+ */
+export interface Stft32Exports extends KernelExports {
+  stft_frames: (padded: number, halfWindow: number, x: number, cosT: number, sinT: number, bitrev: number, log2n: number,
+    hop: number, nFrames: number, re: number, im: number, magnitude: number, power: number) => void;
+  hpss_istft: (...args: number[]) => void;
+  median_columns: (input: number, output: number, rows: number, cols: number, size: number) => number;
+  median_rows: (input: number, output: number, rows: number, cols: number, size: number) => number;
+}
+
+/** An instance of the module and where its workspace starts. */
+export interface Stft32Module {
+  ex: Stft32Exports;
+  /** The end of the per-size tables (stft32-wasm.ts moves it when it adds a size): the workspace starts here. */
+  top: number;
+}
+
+export const STFT32_WASM_URL = new URL('./stft32.wasm', import.meta.url);
+
+/** A fresh instance over the given wasm binary (the memoised one is {@link stft32Module}). */
+export function instantiateStft32(source: URL | Uint8Array): Stft32Module {
+  const { exports: ex, heapBase } = instantiateKernel<Stft32Exports>(source);
+  return { ex, top: heapBase };
+}
+
+/** The shared instance, or null when WebAssembly (with SIMD) is unavailable here. */
+export const stft32Module: () => Stft32Module | null = memoKernel(() => instantiateStft32(STFT32_WASM_URL));
+
+/** What a call works on: transform size, hop, frame count and signal length. */
+export interface CallShape {
+  size: number;
+  hop: number;
+  nFrames: number;
+  nSamples: number;
+}
+
+/**
+ * Byte addresses of one call shape's arrays, consecutive from the end of the tables. The six
+ * nFrames x nBins matrices come first, so their addresses depend on the size and frame count only:
+ * what the STFT writes, the median filters and the inverse STFT of the same spectrogram find at
+ * the same place (hop and signal length move only the arrays after them).
+ */
+export interface Workspace {
+  /** nFrames x nBins */
+  cells: number;
+  /** size + hop (nFrames - 1): the overlap-add's length */
+  span: number;
+  re: number;
+  im: number;
+  magnitude: number;
+  power: number;
+  harm: number;
+  perc: number;
+  /** the end of the six matrices */
+  matricesEnd: number;
+  window: number;
+  padded: number;
+  invWss: number;
+  samples: number;
+  y: number;
+  harmonic: number;
+  percussive: number;
+  end: number;
+}
+
+/** `x` rounded up to a multiple of 16 (the alignment of every array in the memory). */
+export const align = (x: number): number => (x + 15) & ~15;
+
+/** The workspace of `shape` in `m` (addresses only: the caller makes the memory exist, see {@link stage}). */
+export function workspace(m: Stft32Module, { size, hop, nFrames, nSamples }: CallShape): Workspace {
+  const cells = nFrames * ((size >> 1) + 1);
+  const span = size + hop * (nFrames - 1);
+  let next = align(m.top);
+  const place = (floats: number): number => {
+    const here = next;
+    next = align(next + 4 * floats);
+    return here;
+  };
+  const [re, im, magnitude, power, harm, perc] = [0, 1, 2, 3, 4, 5].map(() => place(cells)) as [number, number, number, number, number, number];
+  const matricesEnd = next;
+  return {
+    cells, span, re, im, magnitude, power, harm, perc, matricesEnd,
+    window: place(size), padded: place(nSamples + size), invWss: place(span), samples: place(nSamples),
+    y: place(span), harmonic: place(nSamples), percussive: place(nSamples), end: next,
+  };
+}
+
+/** `length` floats of `m`'s memory at byte `at` (a view: a growth of the memory detaches it). */
+export function floatsAt(m: Stft32Module, at: number, length: number): Float32Array {
+  return new Float32Array(m.ex.memory.buffer, at, length);
+}
+
+/** An input of {@link stage}: the first `length` values of `array` belong at byte `at`. */
+export type StagedInput = readonly [array: Float32Array, at: number, length: number];
+
+/**
+ * Makes the memory below byte `end` exist and puts each input at its address: one already there
+ * (a view at that address: an earlier call's output, read in place) is left alone, any other is
+ * copied in. Inputs that are views elsewhere in this memory are copied out first, since a growth
+ * detaches them and the copies in may overwrite them. Every view the caller takes must come after.
+ */
+export function stage(m: Stft32Module, end: number, inputs: readonly StagedInput[]): void {
+  const memory = m.ex.memory;
+  const copies = inputs
+    .filter(([array, at]) => array.buffer !== memory.buffer || array.byteOffset !== at)
+    .map(([array, at, length]) => [array.buffer === memory.buffer ? array.slice(0, length) : array.subarray(0, length), at] as const);
+  ensureMemory(memory, end);
+  for (const [values, at] of copies) floatsAt(m, at, values.length).set(values);
+}
