@@ -89,12 +89,11 @@ export class StftScratch {
   padded: Float32Array = new Float32Array(0);
 
   /**
-   * @param inKernel with the WebAssembly transform, leave the four spectrogram arrays and the
-   *   padded signal where the kernel wrote them (views into the stft32 module's memory) rather
-   *   than copying them out: valid until the next call of that module (an STFT, or the HPSS of
-   *   another spectrogram), which the HPSS of this one (hpssSignals with the same samples) is
-   *   not: it reads them in place, and the memory for it was made to exist by this call, so
-   *   nothing grows the memory (which would detach the views) in between.
+   * @param inKernel with the WebAssembly transform, the four spectrogram arrays and `padded` are
+   *   views into the stft32 module's memory, where the kernel wrote them, instead of copies. They
+   *   stay valid through the HPSS of this spectrogram (hpssSignals with the same samples reads
+   *   them in place, and does not grow the memory, which would detach them: this call made the
+   *   memory it needs exist) until the next STFT, or HPSS of another spectrogram, in that module.
    */
   constructor(readonly inKernel = false) {}
 
