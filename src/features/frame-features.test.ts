@@ -42,6 +42,27 @@ describe('rms', () => {
     expect(rmsFrames(sine(441, 8192))[4]).toBeCloseTo(0.5 / Math.SQRT2, 3);
   });
 
+  it('equals a direct sum over each frame for any frame length and hop (block sums per gcd)', () => {
+    let seed = 4;
+    const x = Float32Array.from({ length: 5000 }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1);
+    for (const [frameLength, hop] of [[2048, 512], [2047, 512], [1000, 300], [64, 64], [16, 24]] as const) {
+      const pad = frameLength >> 1;
+      const padded = new Float32Array(x.length + 2 * pad);
+      padded.set(x, pad);
+      for (let i = 0; i < pad; i++) {
+        padded[pad - 1 - i] = x[i + 1]!;
+        padded[pad + x.length + i] = x[x.length - 2 - i]!;
+      }
+      const got = rmsFrames(x, frameLength, hop);
+      expect(got.length).toBe(1 + Math.floor(x.length / hop));
+      for (let t = 0; t < got.length; t++) {
+        let acc = 0;
+        for (let n = t * hop; n < t * hop + frameLength; n++) acc += padded[n]! ** 2;
+        expect(Math.abs(got[t]! - Math.sqrt(acc / frameLength)), `${frameLength}/${hop} frame ${t}`).toBeLessThan(1e-12);
+      }
+    }
+  });
+
   it('reflect-pads the edges (time domain, not the spectrum)', () => {
     const x = new Float32Array(4096);
     x[1] = 1;

@@ -1,8 +1,14 @@
 import { frameCount, padSignal } from './stft.js';
 
+/** The block sums of the last call, reused (this module's own: never handed out). */
+let blockScratch = new Float64Array(0);
+
 /**
  * librosa 0.7 `feature.rms(y, frame_length, hop_length, center=True)`: root mean square of
  * time-domain frames after reflect padding of frameLength / 2 on each side (not from the spectrum).
+ * The frames overlap, so the squares are summed once per block of gcd(frameLength, hopLength)
+ * samples and each frame adds up its blocks (4 of 512 samples at the defaults): each square is
+ * read once rather than frameLength / hopLength times.
  * @param reflectPadded the samples already reflect-padded by frameLength / 2 each side (the
  *   STFT's padded signal), to skip padding them again
  * @returns one value per frame (1 + floor(length / hop) frames)
@@ -12,35 +18,29 @@ export function rmsFrames(samples: Float32Array, frameLength = 2048, hopLength =
   if (reflectPadded !== undefined && reflectPadded.length !== samples.length + 2 * pad) throw new RangeError('rmsFrames: the padded signal has the wrong length');
   const padded = reflectPadded ?? padSignal(samples, pad, 'reflect');
   const nFrames = frameCount(samples.length, hopLength);
-  const out = new Float64Array(nFrames);
-  let t = 0;
-  // four frames at once: four independent sums, each in the same order as one at a time
-  for (; t + 4 <= nFrames; t += 4) {
-    const s0 = t * hopLength;
-    const s1 = s0 + hopLength;
-    const s2 = s1 + hopLength;
-    const s3 = s2 + hopLength;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (let n = 0; n < frameLength; n++) {
-      const x0 = padded[s0 + n]!;
-      const x1 = padded[s1 + n]!;
-      const x2 = padded[s2 + n]!;
-      const x3 = padded[s3 + n]!;
-      a0 += x0 * x0;
-      a1 += x1 * x1;
-      a2 += x2 * x2;
-      a3 += x3 * x3;
-    }
-    out[t] = Math.sqrt(a0 / frameLength);
-    out[t + 1] = Math.sqrt(a1 / frameLength);
-    out[t + 2] = Math.sqrt(a2 / frameLength);
-    out[t + 3] = Math.sqrt(a3 / frameLength);
-  }
-  for (; t < nFrames; t++) {
-    const start = t * hopLength;
+  const block = gcd(frameLength, hopLength);
+  const blocksPerFrame = frameLength / block;
+  const blocksPerHop = hopLength / block;
+  const nBlocks = (nFrames - 1) * blocksPerHop + blocksPerFrame;
+  if (blockScratch.length < nBlocks) blockScratch = new Float64Array(nBlocks);
+  const sums = blockScratch;
+  for (let b = 0; b < nBlocks; b++) {
+    const start = b * block;
     let acc = 0;
-    for (let n = start; n < start + frameLength; n++) acc += padded[n]! * padded[n]!;
+    for (let n = start; n < start + block; n++) acc += padded[n]! * padded[n]!;
+    sums[b] = acc;
+  }
+  const out = new Float64Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const first = t * blocksPerHop;
+    let acc = 0;
+    for (let b = first; b < first + blocksPerFrame; b++) acc += sums[b]!;
     out[t] = Math.sqrt(acc / frameLength);
   }
   return out;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }

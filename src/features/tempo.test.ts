@@ -24,6 +24,27 @@ function clickTrack(periodFrames: number, seconds: number): Float32Array {
   return x;
 }
 
+describe('onset strength', () => {
+  it('is the median across bands of the rectified differences (against sorting), ties and odd band counts included', () => {
+    let seed = 8;
+    const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const nMels of [128, 127, 40, 3, 2, 1]) {
+      const nFrames = 60;
+      // coarse levels give ties and zero differences; the rise of 8 dB a frame keeps most positive
+      const logMel = Float32Array.from({ length: nFrames * nMels }, (_, i) => Math.round(next() * 6) * 4 - 80 + 8 * Math.floor(i / nMels));
+      const got = onsetStrength(logMel, nFrames, nMels);
+      expect(got.filter((v) => v > 0).length).toBeGreaterThan(nFrames / 2);
+      const lead = 1 + Math.floor(2048 / (2 * 512));
+      for (let t = 1; t - 1 + lead < nFrames; t++) {
+        const d = Array.from({ length: nMels }, (_, m) => Math.max(0, Math.fround(logMel[t * nMels + m]! - logMel[(t - 1) * nMels + m]!))).sort((a, b) => a - b);
+        const mid = nMels >> 1;
+        const want = nMels % 2 ? d[mid]! : Math.fround((d[mid - 1]! + d[mid]!) / 2);
+        expect(got[t - 1 + lead], `${nMels} bands, frame ${t}`).toBe(want);
+      }
+    }
+  });
+});
+
 describe('tempo', () => {
   it('finds the beat period of a click track, as 60 sr / hop / lag', () => {
     expect(tempoOf(clickTrack(22, 20))).toBe(2583.984375 / 22);

@@ -27,12 +27,54 @@ export function onsetStrength(logMel: Float32Array, nFrames: number, nMels: numb
     }
     const zeros = nMels - count;
     if (hi < zeros) continue; // both middle elements are 0
-    const sorted = positive.subarray(0, count).sort();
-    const a = lo < zeros ? 0 : sorted[lo - zeros]!;
-    const b = sorted[hi - zeros]!;
+    // the order statistic hi - zeros of the positive differences; lo's (when it differs) is the
+    // largest value left of it after the selection
+    const k = hi - zeros;
+    const b = selectInPlace(positive, count, k);
+    let a = 0;
+    if (lo !== hi && lo >= zeros) for (let i = 0; i < k; i++) if (positive[i]! > a) a = positive[i]!;
     out[target] = lo === hi ? b : Math.fround((a + b) / 2);
   }
   return out;
+}
+
+/**
+ * The k-th smallest (0-based) of `values[0..n)`, by quickselect with a median-of-three pivot:
+ * afterwards values[k] holds it, with nothing larger before it and nothing smaller after it.
+ * Allocation-free and about three times cheaper than sorting the 128 bands' differences.
+ */
+function selectInPlace(values: Float32Array, n: number, k: number): number {
+  let left = 0;
+  let right = n - 1;
+  while (right > left) {
+    const mid = (left + right) >> 1;
+    // order values[left], values[mid], values[right]; the median of the three becomes the pivot
+    if (values[mid]! < values[left]!) swap(values, mid, left);
+    if (values[right]! < values[left]!) swap(values, right, left);
+    if (values[right]! < values[mid]!) swap(values, right, mid);
+    const pivot = values[mid]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        swap(values, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k]!;
+}
+
+function swap(values: Float32Array, i: number, j: number): void {
+  const v = values[i]!;
+  values[i] = values[j]!;
+  values[j] = v;
 }
 
 /**

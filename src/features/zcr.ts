@@ -20,11 +20,12 @@ export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopL
   prefix.fill(0, 0, Math.min(length + 1, pad + 2));
   if (n > 0) {
     // the left padding and samples[0] share one sign: no crossings up to index pad (prefix stays 0)
-    let prev = samples[0]! < -threshold;
+    // signs as 0/1 and crossings counted by xor: no branch to mispredict at every crossing
+    let prev = samples[0]! < -threshold ? 1 : 0;
     let count = 0;
     for (let i = pad + 1; i < pad + n; i++) {
-      const neg = samples[i - pad]! < -threshold;
-      if (neg !== prev) count++;
+      const neg = samples[i - pad]! < -threshold ? 1 : 0;
+      count += neg ^ prev;
       prev = neg;
       prefix[i + 1] = count;
     }
