@@ -1,5 +1,6 @@
+import { inputMajor } from './wasm/bank-sums.js';
 import { chromaKernel } from './wasm/chroma-wasm.js';
-import { estimateTuning } from './tuning.js';
+import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from './tuning.js';
 
 const cache = new Map<string, Float32Array>();
 
@@ -58,12 +59,18 @@ export interface Chroma {
  * power spectrogram, chroma filter bank, then each frame divided by its maximum (silent frames stay 0).
  */
 export function chromaStft(power: Float32Array, nFrames: number, nBins: number, sampleRateHz: number, nFft: number): Chroma {
-  const tuning = estimateTuning(power, nFrames, nBins, sampleRateHz, nFft);
-  const fb = binMajor(chromaFilterbank(sampleRateHz, nFft, tuning), nBins);
+  let tuning = 0;
+  const bankFor = (peaks: TuningPeaks): Float64Array => {
+    tuning = tuningFromPeaks(peaks);
+    return inputMajor(chromaFilterbank(sampleRateHz, nFft, tuning), 12, nBins);
+  };
+  const kernel = chromaPath.useWasm ? chromaKernel() : null;
+  // the kernel copies the power spectrogram once for both of its passes
+  const sums = kernel !== null
+    ? kernel.chroma(power, nFrames, nBins, peakBins(nBins, sampleRateHz, nFft), sampleRateHz, nFft, bankFor)
+    : chromaSums(power, bankFor(piptrackPeaks(power, nFrames, nBins, sampleRateHz, nFft)), nFrames, nBins);
   const nChroma = 12;
   const values = new Float32Array(nChroma * nFrames);
-  const kernel = chromaPath.useWasm ? chromaKernel() : null;
-  const sums = kernel !== null ? kernel.sums(power, fb, nFrames, nBins) : chromaSums(power, fb, nFrames, nBins);
   for (let t = 0; t < nFrames; t++) {
     let max = 0;
     for (let c = 0; c < nChroma; c++) if (Math.abs(sums[12 * t + c]!) > max) max = Math.abs(sums[12 * t + c]!);
@@ -73,7 +80,7 @@ export function chromaStft(power: Float32Array, nFrames: number, nBins: number, 
   return { values, nFrames, tuning };
 }
 
-/** Which path {@link chromaStft}'s filter bank product takes: wasm/chroma.c (same bits) when it loads, else JS. */
+/** Which path {@link chromaStft}'s tuning peaks and filter bank product take: wasm/chroma.c (same bits) when it loads, else JS. */
 export const chromaPath = { useWasm: true };
 
 /** The JS reference of wasm/chroma.c: per frame, the twelve sums of fb (bin-major) times its power, frame-major (nFrames x 12). */
@@ -101,19 +108,6 @@ function chromaSums(power: Float32Array, fb: Float64Array, nFrames: number, nBin
     const o = 12 * t;
     out[o] = c0; out[o + 1] = c1; out[o + 2] = c2; out[o + 3] = c3; out[o + 4] = c4; out[o + 5] = c5;
     out[o + 6] = c6; out[o + 7] = c7; out[o + 8] = c8; out[o + 9] = c9; out[o + 10] = c10; out[o + 11] = c11;
-  }
-  return out;
-}
-
-const binMajorCache = new WeakMap<Float32Array, Float64Array>();
-
-/** The (12 x nBins) filter bank transposed to (nBins x 12), cached with it. */
-function binMajor(fb: Float32Array, nBins: number): Float64Array {
-  let out = binMajorCache.get(fb);
-  if (!out) {
-    out = new Float64Array(fb.length);
-    for (let c = 0; c < 12; c++) for (let k = 0; k < nBins; k++) out[k * 12 + c] = fb[c * nBins + k]!;
-    binMajorCache.set(fb, out);
   }
   return out;
 }

@@ -1,3 +1,6 @@
+import { inputMajor } from './wasm/bank-sums.js';
+import { mfccKernel } from './wasm/mfcc-wasm.js';
+
 const dctCache = new Map<string, Float64Array>();
 
 /**
@@ -26,6 +29,13 @@ export function dctMatrix(nOut: number, nIn: number): Float64Array {
 export function mfccFromLogMel(logMel: Float32Array, nFrames: number, nMels: number, nMfcc = 20): Float64Array {
   const dct = dctMatrix(nMfcc, nMels);
   const out = new Float64Array(nMfcc * nFrames);
+  const kernel = mfccPath.useWasm && nMfcc === 20 ? mfccKernel() : null;
+  if (kernel !== null) {
+    // wasm/mfcc.c: the same sums, frame-major; transposed here
+    const sums = kernel.sums(logMel, inputMajor(dct, nMfcc, nMels), nFrames, nMels);
+    for (let t = 0; t < nFrames; t++) for (let c = 0; c < nMfcc; c++) out[c * nFrames + t] = sums[t * nMfcc + c]!;
+    return out;
+  }
   for (let t = 0; t < nFrames; t++) {
     const base = t * nMels;
     let c = 0;
@@ -57,3 +67,6 @@ export function mfccFromLogMel(logMel: Float32Array, nFrames: number, nMels: num
   }
   return out;
 }
+
+/** Which path {@link mfccFromLogMel}'s DCT product takes (20 coefficients): wasm/mfcc.c (same bits) when it loads, else JS. */
+export const mfccPath = { useWasm: true };

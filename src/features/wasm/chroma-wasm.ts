@@ -1,34 +1,43 @@
+import type { TuningPeaks } from '../tuning.js';
+import { bankSumsLayout } from './bank-sums.js';
 import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
 
-/** The chroma filter bank product in WebAssembly (chroma.c, committed as chroma.wasm; `npm run build:wasm`). */
+/** chroma_stft's two passes over the power spectrogram in WebAssembly (chroma.c, committed as chroma.wasm; `npm run build:wasm`). */
 export interface ChromaKernel {
   /**
-   * For every frame the twelve sums of `fb` (bin-major, nBins x 12) times the frame's power
-   * (frame-major nFrames x nBins), frame-major (nFrames x 12): a view into the kernel's memory that
-   * the next call overwrites.
+   * Copies the power spectrogram (frame-major nFrames x nBins) in once, finds the tuning peaks of
+   * bins lo..hi (tuning.ts's piptrackPeaks), hands them to `bankFor`, and returns for every frame
+   * the twelve sums of the bin-major (nBins x 12) filter bank it returns times the frame's power,
+   * frame-major (nFrames x 12). The peaks and the sums are views into the kernel's memory that the
+   * next call overwrites.
    */
-  sums(power: Float32Array, fb: Float64Array, nFrames: number, nBins: number): Float64Array;
+  chroma(power: Float32Array, nFrames: number, nBins: number, peakBins: { lo: number; hi: number }, sampleRateHz: number, nFft: number, bankFor: (peaks: TuningPeaks) => Float64Array): Float64Array;
 }
 
 interface Exports extends KernelExports {
   chroma_sums: (power: number, fb: number, out: number, nFrames: number, nBins: number) => void;
+  tuning_peaks: (power: number, nFrames: number, nBins: number, lo: number, hi: number, sampleRateHz: number, nFft: number, pitches: number, mags: number) => number;
 }
 
 /** The memoised kernel, or null when WebAssembly (with SIMD) is unavailable. */
 export const chromaKernel: () => ChromaKernel | null = memoKernel(() => {
   const { exports: ex, heapBase: base } = instantiateKernel<Exports>(new URL('./chroma.wasm', import.meta.url));
   return {
-    sums(power: Float32Array, fb: Float64Array, nFrames: number, nBins: number): Float64Array {
-      if (power.length < nFrames * nBins || fb.length < 12 * nBins) throw new RangeError('chroma kernel: arrays shorter than their shapes');
-      const fbAt = base;
-      const powerAt = fbAt + 8 * 12 * nBins;
-      const outAt = (powerAt + 4 * nFrames * nBins + 15) & ~15;
-      ensureMemory(ex.memory, outAt + 8 * 12 * nFrames);
+    chroma(power, nFrames, nBins, { lo, hi }, sampleRateHz, nFft, bankFor) {
+      const at = bankSumsLayout(base, nFrames, nBins, 12);
+      // at most one peak in two bins (a peak's right neighbour is not one)
+      const capacity = hi < lo ? 0 : nFrames * ((hi - lo + 2) >> 1);
+      const pitchesAt = at.end;
+      const magsAt = pitchesAt + 4 * capacity;
+      ensureMemory(ex.memory, magsAt + 4 * capacity);
+      new Float32Array(ex.memory.buffer, at.x, nFrames * nBins).set(power.subarray(0, nFrames * nBins));
+      const count = hi < lo ? 0 : ex.tuning_peaks(at.x, nFrames, nBins, lo, hi, sampleRateHz, nFft, pitchesAt, magsAt);
       const buf = ex.memory.buffer;
-      new Float64Array(buf, fbAt, 12 * nBins).set(fb.subarray(0, 12 * nBins));
-      new Float32Array(buf, powerAt, nFrames * nBins).set(power.subarray(0, nFrames * nBins));
-      ex.chroma_sums(powerAt, fbAt, outAt, nFrames, nBins);
-      return new Float64Array(buf, outAt, 12 * nFrames);
+      const fb = bankFor({ pitches: new Float32Array(buf, pitchesAt, count), mags: new Float32Array(buf, magsAt, count) });
+      if (fb.length < 12 * nBins) throw new RangeError('chroma kernel: filter bank shorter than its shape');
+      new Float64Array(buf, at.bank, 12 * nBins).set(fb.subarray(0, 12 * nBins));
+      ex.chroma_sums(at.x, at.bank, at.out, nFrames, nBins);
+      return new Float64Array(buf, at.out, 12 * nFrames);
     },
   };
 });

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PARITY_DIR } from '../../../test/gtzan.js';
+import { chromaPath, chromaStft } from '../chroma.js';
+import { extractFeatures } from '../extract.js';
+import { applyMel, melFilterbank, powerToDbInPlace } from '../mel.js';
+import { mfccFromLogMel, mfccPath } from '../mfcc.js';
+import { stft } from '../stft.js';
+import { readWav16 } from '../test-support.js';
+import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from '../tuning.js';
+import { chromaKernel } from './chroma-wasm.js';
+import { mfccKernel } from './mfcc-wasm.js';
+
+/** Deterministic values in [0, 1). */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+}
+
+/** Both tuning-peak paths on one spectrogram: the kernel's (copied out of its memory) and the JS reference's. */
+function bothPeaks(power: Float32Array, nFrames: number, nBins: number, sr: number, nFft: number): [TuningPeaks, TuningPeaks] {
+  let viaWasm: TuningPeaks | undefined;
+  chromaKernel()!.chroma(power, nFrames, nBins, peakBins(nBins, sr, nFft), sr, nFft, (peaks) => {
+    viaWasm = { pitches: peaks.pitches.slice(), mags: peaks.mags.slice() };
+    return new Float64Array(12 * nBins);
+  });
+  const js = piptrackPeaks(power, nFrames, nBins, sr, nFft);
+  return [viaWasm!, { pitches: js.pitches.slice(), mags: js.mags.slice() }];
+}
+
+/** Equal element by element, NaN equal to NaN (their payloads may differ between the two paths). */
+function expectSameValues(a: Float32Array, b: Float32Array, label: string): void {
+  expect(a.length, label).toBe(b.length);
+  expect(a.every((v, i) => Object.is(v, b[i])), label).toBe(true);
+}
+
+describe('WebAssembly tuning peaks (chroma.c tuning_peaks)', () => {
+  const clip = readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples;
+
+  it('loads (Node has WebAssembly SIMD)', () => {
+    expect(chromaKernel()).not.toBeNull();
+    expect(mfccKernel()).not.toBeNull();
+  });
+
+  it('equals the JS piptrack on a real power spectrogram, and gives the same tuning', () => {
+    const spec = stft(clip);
+    const [wasm, js] = bothPeaks(spec.power, spec.nFrames, spec.nBins, 22050, 2048);
+    expect(js.pitches.length).toBeGreaterThan(1000);
+    expectSameValues(wasm.pitches, js.pitches, 'pitches');
+    expectSameValues(wasm.mags, js.mags, 'mags');
+    expect(tuningFromPeaks(wasm)).toBe(tuningFromPeaks(js));
+  });
+
+  it('equals the JS piptrack on random columns: ties, zeros, plateaus, NaN, odd shapes and rates', () => {
+    const next = random(11);
+    let found = 0;
+    for (const [nFrames, nFft, sr] of [[7, 2048, 22050], [1, 2048, 22050], [33, 512, 8000], [5, 4096, 44100], [3, 64, 22050], [4, 16, 400]] as const) {
+      const nBins = (nFft >> 1) + 1;
+      const power = Float32Array.from({ length: nFrames * nBins }, () => {
+        const r = next();
+        // coarse levels make ties and plateaus; zeros and tiny values exercise the thresholds
+        return r < 0.2 ? 0 : r < 0.25 ? 1e-30 : Math.round(next() * 8) / 8;
+      });
+      power[3] = Number.NaN;
+      power[power.length - 5] = Number.NaN;
+      const [wasm, js] = bothPeaks(power, nFrames, nBins, sr, nFft);
+      expectSameValues(wasm.pitches, js.pitches, `pitches ${nFrames} x ${nBins}`);
+      expectSameValues(wasm.mags, js.mags, `mags ${nFrames} x ${nBins}`);
+      found += js.pitches.length;
+    }
+    expect(found).toBeGreaterThan(100);
+  });
+});
+
+describe('WebAssembly MFCC product (mfcc.c)', () => {
+  it('equals the JS DCT loop bit for bit on a real log-mel and on random frames, odd frame counts', () => {
+    const spec = stft(readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples);
+    const logMel = powerToDbInPlace(applyMel(spec.power, spec.nFrames, melFilterbank(22050, 2048, 128)), 1, 80);
+    const next = random(5);
+    const cases: [Float32Array, number, number][] = [
+      [logMel, spec.nFrames, 128],
+      [Float32Array.from({ length: 3 * 40 }, () => (next() - 0.5) * 1e3), 3, 40],
+      [Float32Array.from({ length: 128 }, () => -80 * next()), 1, 128],
+    ];
+    for (const [x, nFrames, nMels] of cases) {
+      const viaWasm = mfccFromLogMel(x, nFrames, nMels, 20);
+      mfccPath.useWasm = false;
+      try {
+        const viaJs = mfccFromLogMel(x, nFrames, nMels, 20);
+        expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${nFrames} x ${nMels}`).toBe(0);
+      } finally {
+        mfccPath.useWasm = true;
+      }
+    }
+  });
+});
+
+describe('chroma and MFCC kernels in the extractor', () => {
+  it('every feature, the chroma matrix and its tuning are the same through the kernels and through the JS paths', () => {
+    const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
+    const spec = stft(samples);
+    const chroma = (): { values: Float32Array; tuning: number } => chromaStft(spec.power, spec.nFrames, spec.nBins, 22050, 2048);
+    const viaWasm = { features: extractFeatures(samples), chroma: chroma() };
+    chromaPath.useWasm = false;
+    mfccPath.useWasm = false;
+    try {
+      const viaJs = { features: extractFeatures(samples), chroma: chroma() };
+      expect(viaWasm.features).toEqual(viaJs.features);
+      expect(viaWasm.chroma.tuning).toBe(viaJs.chroma.tuning);
+      expect(Buffer.compare(Buffer.from(viaWasm.chroma.values.buffer), Buffer.from(viaJs.chroma.values.buffer))).toBe(0);
+    } finally {
+      chromaPath.useWasm = true;
+      mfccPath.useWasm = true;
+    }
+  });
+});
