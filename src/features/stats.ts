@@ -6,12 +6,32 @@ export interface MeanVar {
 
 /**
  * Mean and population variance of the `length` values from `values[offset]` (two-pass, float64).
- * Each pass keeps four partial sums (values i, i + 4, i + 8, ... in the (i % 4)-th), added
- * pairwise at the end: four independent additions per step instead of one chain of dependent
- * ones (numpy's own sums are pairwise too). Returns NaNs for an empty range.
+ * Returns NaNs for an empty range.
  */
 export function meanVar(values: Float32Array | Float64Array, offset = 0, length = values.length - offset): MeanVar {
-  const v = values.subarray(offset, offset + length);
+  // each loop sees one array type, so that its element loads stay monomorphic
+  return values instanceof Float32Array ? meanVarFloat32(values.subarray(offset, offset + length)) : meanVarFloat64(values, offset, length);
+}
+
+/** Float64 data here are per-frame values (about a thousand per feature): one sum per pass. */
+function meanVarFloat64(values: Float64Array, offset: number, length: number): MeanVar {
+  let sum = 0;
+  for (let i = offset; i < offset + length; i++) sum += values[i]!;
+  const mean = sum / length;
+  let sq = 0;
+  for (let i = offset; i < offset + length; i++) {
+    const d = values[i]! - mean;
+    sq += d * d;
+  }
+  return { mean, variance: sq / length };
+}
+
+/**
+ * Float32 data include the HPSS signals (every sample of the clip): each pass keeps four partial
+ * sums (values i, i + 4, i + 8, ... in the (i % 4)-th), added pairwise at the end, so four
+ * additions proceed at once instead of one chain of dependent ones (numpy's sums are pairwise too).
+ */
+function meanVarFloat32(v: Float32Array): MeanVar {
   const n = v.length;
   const tail = n - (n % 4);
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -22,7 +42,7 @@ export function meanVar(values: Float32Array | Float64Array, offset = 0, length 
     s3 += v[i + 3]!;
   }
   for (let i = tail; i < n; i++) s0 += v[i]!;
-  const mean = (s0 + s1 + (s2 + s3)) / length;
+  const mean = (s0 + s1 + (s2 + s3)) / n;
   let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
   for (let i = 0; i < tail; i += 4) {
     const d0 = v[i]! - mean;
@@ -38,5 +58,5 @@ export function meanVar(values: Float32Array | Float64Array, offset = 0, length 
     const d = v[i]! - mean;
     q0 += d * d;
   }
-  return { mean, variance: (q0 + q1 + (q2 + q3)) / length };
+  return { mean, variance: (q0 + q1 + (q2 + q3)) / n };
 }
