@@ -1,3 +1,5 @@
+import { spectralKernel } from './wasm/spectral-wasm.js';
+
 /** Per-frame spectral shape descriptors (librosa 0.7 conventions), each Float64Array(nFrames). */
 export interface SpectralShape {
   /** spectral centroid, Hz */
@@ -19,6 +21,13 @@ export function spectralShape(magnitude: Float32Array, nFrames: number, nBins: n
   const bandwidthHz = new Float64Array(nFrames);
   const rolloffHz = new Float64Array(nFrames);
   const binHz = sampleRateHz / 2 / (nBins - 1);
+  const kernel = spectralPath.useWasm ? spectralKernel() : null;
+  if (kernel !== null) {
+    // wasm/spectral.c: this loop, two frames per f64x2, the same bits
+    const shape = { centroidHz, bandwidthHz, rolloffHz };
+    kernel.shape(magnitude, nFrames, nBins, binHz, rollPercent, shape);
+    return shape;
+  }
   const cumulative = new Float64Array(nBins);
   for (let t = 0; t < nFrames; t++) {
     const base = t * nBins;
@@ -53,3 +62,6 @@ export function spectralShape(magnitude: Float32Array, nFrames: number, nBins: n
   }
   return { centroidHz, bandwidthHz, rolloffHz };
 }
+
+/** Which path {@link spectralShape} takes: wasm/spectral.c (same bits) when it loads, else JS. */
+export const spectralPath = { useWasm: true };

@@ -6,10 +6,12 @@ import { extractFeatures } from '../extract.js';
 import { applyMel, melFilterbank, powerToDbInPlace } from '../mel.js';
 import { mfccFromLogMel, mfccPath } from '../mfcc.js';
 import { stft } from '../stft.js';
+import { spectralPath, spectralShape, type SpectralShape } from '../spectral.js';
 import { readWav16 } from '../test-support.js';
 import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from '../tuning.js';
 import { chromaKernel } from './chroma-wasm.js';
 import { mfccKernel } from './mfcc-wasm.js';
+import { spectralKernel } from './spectral-wasm.js';
 
 /** Deterministic values in [0, 1). */
 function random(seed: number): () => number {
@@ -40,6 +42,7 @@ describe('WebAssembly tuning peaks (chroma.c tuning_peaks)', () => {
   it('loads (Node has WebAssembly SIMD)', () => {
     expect(chromaKernel()).not.toBeNull();
     expect(mfccKernel()).not.toBeNull();
+    expect(spectralKernel()).not.toBeNull();
   });
 
   it('equals the JS piptrack on a real power spectrogram, and gives the same tuning', () => {
@@ -95,7 +98,42 @@ describe('WebAssembly MFCC product (mfcc.c)', () => {
   });
 });
 
-describe('chroma and MFCC kernels in the extractor', () => {
+/** Both spectral-shape paths, as the bytes of the three arrays. */
+function bothShapes(magnitude: Float32Array, nFrames: number, nBins: number): [Buffer, Buffer] {
+  const bytes = (s: SpectralShape): Buffer => Buffer.concat([s.centroidHz, s.bandwidthHz, s.rolloffHz].map((a) => Buffer.from(a.buffer)));
+  const viaWasm = bytes(spectralShape(magnitude, nFrames, nBins, 22050));
+  spectralPath.useWasm = false;
+  try {
+    return [viaWasm, bytes(spectralShape(magnitude, nFrames, nBins, 22050))];
+  } finally {
+    spectralPath.useWasm = true;
+  }
+}
+
+describe('WebAssembly spectral shape (spectral.c)', () => {
+  it('equals the JS loop bit for bit on a real magnitude spectrogram', () => {
+    const spec = stft(readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples);
+    const [wasm, js] = bothShapes(spec.magnitude, spec.nFrames, spec.nBins);
+    expect(Buffer.compare(wasm, js)).toBe(0);
+  });
+
+  it('equals the JS loop on random frames: silent, tiny, NaN and infinite ones, 1-9 frames, short spectra', () => {
+    const next = random(17);
+    for (const nBins of [1025, 33, 2]) {
+      for (let nFrames = 1; nFrames <= 9; nFrames++) {
+        const m = Float32Array.from({ length: nFrames * nBins }, () => (next() < 0.3 ? 0 : next() * 10));
+        if (nFrames > 2) m.fill(0, nBins, 2 * nBins); // a silent frame
+        if (nFrames > 3) m.fill(1e-39, 2 * nBins, 3 * nBins); // a total below the smallest normal float (silent) for 2 bins, above it for more
+        if (nFrames > 5) m[4 * nBins + 1] = Number.NaN;
+        if (nFrames > 6) m[5 * nBins] = Number.POSITIVE_INFINITY;
+        const [wasm, js] = bothShapes(m, nFrames, nBins);
+        expect(Buffer.compare(wasm, js), `${nFrames} x ${nBins}`).toBe(0);
+      }
+    }
+  });
+});
+
+describe('chroma, MFCC and spectral kernels in the extractor', () => {
   it('every feature, the chroma matrix and its tuning are the same through the kernels and through the JS paths', () => {
     const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
     const spec = stft(samples);
@@ -103,6 +141,7 @@ describe('chroma and MFCC kernels in the extractor', () => {
     const viaWasm = { features: extractFeatures(samples), chroma: chroma() };
     chromaPath.useWasm = false;
     mfccPath.useWasm = false;
+    spectralPath.useWasm = false;
     try {
       const viaJs = { features: extractFeatures(samples), chroma: chroma() };
       expect(viaWasm.features).toEqual(viaJs.features);
@@ -111,6 +150,7 @@ describe('chroma and MFCC kernels in the extractor', () => {
     } finally {
       chromaPath.useWasm = true;
       mfccPath.useWasm = true;
+      spectralPath.useWasm = true;
     }
   });
 });
