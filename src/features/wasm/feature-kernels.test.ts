@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { PARITY_DIR } from '../../../test/gtzan.js';
 import { chromaPath, chromaStft } from '../chroma.js';
 import { extractFeatures } from '../extract.js';
-import { applyMel, melFilterbank, powerToDbInPlace } from '../mel.js';
+import { applyMel, melFilterbank, melPath, powerToDbInPlace } from '../mel.js';
 import { mfccFromLogMel, mfccPath } from '../mfcc.js';
 import { stft } from '../stft.js';
 import { spectralPath, spectralShape, type SpectralShape } from '../spectral.js';
 import { readWav16 } from '../test-support.js';
 import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from '../tuning.js';
 import { chromaKernel } from './chroma-wasm.js';
+import { melKernel } from './mel-wasm.js';
 import { mfccKernel } from './mfcc-wasm.js';
 import { spectralKernel } from './spectral-wasm.js';
 
@@ -43,6 +44,7 @@ describe('WebAssembly tuning peaks (chroma.c tuning_peaks)', () => {
     expect(chromaKernel()).not.toBeNull();
     expect(mfccKernel()).not.toBeNull();
     expect(spectralKernel()).not.toBeNull();
+    expect(melKernel()).not.toBeNull();
   });
 
   it('equals the JS piptrack on a real power spectrogram, and gives the same tuning', () => {
@@ -133,7 +135,32 @@ describe('WebAssembly spectral shape (spectral.c)', () => {
   });
 });
 
-describe('chroma, MFCC and spectral kernels in the extractor', () => {
+describe('WebAssembly mel filter bank (mel.c)', () => {
+  it('equals the JS loop bit for bit on a real power spectrogram and on random ones, 1-17 frames, three banks', () => {
+    const spec = stft(readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples);
+    const next = random(23);
+    const cases: [Float32Array, number, ReturnType<typeof melFilterbank>][] = [[spec.power, spec.nFrames, melFilterbank(22050, 2048, 128)]];
+    for (const bank of [melFilterbank(22050, 2048, 128), melFilterbank(8000, 512, 40), melFilterbank(44100, 4096, 64)]) {
+      for (let nFrames = 1; nFrames <= 17; nFrames += 4) {
+        const power = Float32Array.from({ length: nFrames * bank.nBins }, () => (next() < 0.2 ? 0 : next() ** 4 * 1e3));
+        power[bank.nBins >> 1] = Number.NaN;
+        cases.push([power, nFrames, bank]);
+      }
+    }
+    for (const [power, nFrames, bank] of cases) {
+      const viaWasm = applyMel(power, nFrames, bank);
+      melPath.useWasm = false;
+      try {
+        const viaJs = applyMel(power, nFrames, bank);
+        expect(viaWasm.every((v, i) => Object.is(v, viaJs[i])), `${nFrames} frames, ${bank.nMels} bands`).toBe(true);
+      } finally {
+        melPath.useWasm = true;
+      }
+    }
+  });
+});
+
+describe('chroma, MFCC, spectral and mel kernels in the extractor', () => {
   it('every feature, the chroma matrix and its tuning are the same through the kernels and through the JS paths', () => {
     const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
     const spec = stft(samples);
@@ -142,6 +169,7 @@ describe('chroma, MFCC and spectral kernels in the extractor', () => {
     chromaPath.useWasm = false;
     mfccPath.useWasm = false;
     spectralPath.useWasm = false;
+    melPath.useWasm = false;
     try {
       const viaJs = { features: extractFeatures(samples), chroma: chroma() };
       expect(viaWasm.features).toEqual(viaJs.features);
@@ -151,6 +179,7 @@ describe('chroma, MFCC and spectral kernels in the extractor', () => {
       chromaPath.useWasm = true;
       mfccPath.useWasm = true;
       spectralPath.useWasm = true;
+      melPath.useWasm = true;
     }
   });
 });

@@ -1,0 +1,47 @@
+import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+
+/** The sparse filter bank as mel.ts builds it (band m: bins [start, end), weights from offset). */
+interface SparseBank {
+  nMels: number;
+  nBins: number;
+  start: Int32Array;
+  end: Int32Array;
+  offset: Int32Array;
+  weights: Float32Array;
+}
+
+/** applyMel's loop in WebAssembly (mel.c, committed as mel.wasm; `npm run build:wasm`). */
+export interface MelKernel {
+  /** The mel power of every frame of `power` (frame-major nFrames x bank.nBins) into `out` (frame-major nFrames x bank.nMels). */
+  apply(power: Float32Array, nFrames: number, bank: SparseBank, out: Float32Array): void;
+}
+
+interface Exports extends KernelExports {
+  mel_power: (power: number, nFrames: number, nBins: number, nMels: number, start: number, end: number, offset: number, weights: number, out: number) => void;
+}
+
+/** The memoised kernel, or null when WebAssembly (with SIMD) is unavailable. */
+export const melKernel: () => MelKernel | null = memoKernel(() => {
+  const { exports: ex, heapBase: base } = instantiateKernel<Exports>(new URL('./mel.wasm', import.meta.url));
+  return {
+    apply(power, nFrames, bank, out) {
+      const { nBins, nMels, start, end, offset, weights } = bank;
+      if (power.length < nFrames * nBins || out.length < nFrames * nMels) throw new RangeError('mel kernel: arrays shorter than their shapes');
+      const startAt = base;
+      const endAt = startAt + 4 * nMels;
+      const offsetAt = endAt + 4 * nMels;
+      const weightsAt = offsetAt + 4 * nMels;
+      const outAt = weightsAt + 4 * weights.length;
+      const powerAt = outAt + 4 * nFrames * nMels;
+      ensureMemory(ex.memory, powerAt + 4 * nFrames * nBins);
+      const buf = ex.memory.buffer;
+      new Int32Array(buf, startAt, nMels).set(start);
+      new Int32Array(buf, endAt, nMels).set(end);
+      new Int32Array(buf, offsetAt, nMels).set(offset);
+      new Float32Array(buf, weightsAt, weights.length).set(weights);
+      new Float32Array(buf, powerAt, nFrames * nBins).set(power.subarray(0, nFrames * nBins));
+      ex.mel_power(powerAt, nFrames, nBins, nMels, startAt, endAt, offsetAt, weightsAt, outAt);
+      out.set(new Float32Array(buf, outAt, nFrames * nMels));
+    },
+  };
+});
