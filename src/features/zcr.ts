@@ -1,14 +1,22 @@
 import { frameCount, padSignal } from './stft.js';
+import { zcrKernel } from './wasm/zcr-wasm.js';
+
+/** The prefix counts of the last call, reused (this module's own: never handed out). */
+let prefixScratch = new Int32Array(0);
 
 /**
  * librosa 0.7 `feature.zero_crossing_rate(y, frame_length, hop_length, center=True)`: frames of
  * `frameLength` after edge padding of frameLength / 2; |x| <= 1e-10 counts as zero (non-negative);
  * sign changes inside each frame divided by frameLength.
  */
-/** The prefix counts of the last call, reused (this module's own: never handed out). */
-let prefixScratch = new Int32Array(0);
-
 export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopLength = 512, threshold = 1e-10): Float64Array {
+  const kernel = zcrPath.useWasm ? zcrKernel() : null;
+  if (kernel !== null) {
+    // wasm/zcr.c: the same integer counts per frame, four samples per i32x4
+    const rates = new Float64Array(frameCount(samples.length, hopLength));
+    kernel.frames(samples, frameLength, hopLength, threshold, rates);
+    return rates;
+  }
   const n = samples.length;
   const pad = frameLength >> 1;
   const length = n + 2 * pad;
@@ -43,3 +51,6 @@ export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopL
   }
   return out;
 }
+
+/** Which path {@link zeroCrossingRate} takes: wasm/zcr.c (same bits) when it loads, else JS. */
+export const zcrPath = { useWasm: true };

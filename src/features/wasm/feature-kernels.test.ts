@@ -8,11 +8,13 @@ import { mfccFromLogMel, mfccPath } from '../mfcc.js';
 import { stft } from '../stft.js';
 import { spectralPath, spectralShape, type SpectralShape } from '../spectral.js';
 import { readWav16 } from '../test-support.js';
+import { zcrPath, zeroCrossingRate } from '../zcr.js';
 import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from '../tuning.js';
 import { chromaKernel } from './chroma-wasm.js';
 import { melKernel } from './mel-wasm.js';
 import { mfccKernel } from './mfcc-wasm.js';
 import { spectralKernel } from './spectral-wasm.js';
+import { largestFloat32Below, zcrKernel } from './zcr-wasm.js';
 
 /** Deterministic values in [0, 1). */
 function random(seed: number): () => number {
@@ -45,6 +47,7 @@ describe('WebAssembly tuning peaks (chroma.c tuning_peaks)', () => {
     expect(mfccKernel()).not.toBeNull();
     expect(spectralKernel()).not.toBeNull();
     expect(melKernel()).not.toBeNull();
+    expect(zcrKernel()).not.toBeNull();
   });
 
   it('equals the JS piptrack on a real power spectrogram, and gives the same tuning', () => {
@@ -160,7 +163,49 @@ describe('WebAssembly mel filter bank (mel.c)', () => {
   });
 });
 
-describe('chroma, MFCC, spectral and mel kernels in the extractor', () => {
+describe('WebAssembly zero-crossing rate (zcr.c)', () => {
+  it('finds the largest float32 below a limit', () => {
+    const below = largestFloat32Below(-1e-10);
+    expect(below).toBeLessThan(-1e-10);
+    expect(Math.fround(below)).toBe(below);
+    // the next float32 up is not below the limit
+    const up = new Float32Array([below]);
+    new Uint32Array(up.buffer)[0]!--;
+    expect(up[0]!).toBeGreaterThanOrEqual(-1e-10);
+    expect(largestFloat32Below(-0.5)).toBe(-0.5 - 2 ** -24);
+    expect(largestFloat32Below(0)).toBe(-(2 ** -149));
+    expect(largestFloat32Below(1)).toBe(1 - 2 ** -24);
+    expect(largestFloat32Below(-Infinity)).toBeNaN();
+  });
+
+  it('equals the JS counts on a real clip and on signals at the threshold, any frame length and hop, short signals', () => {
+    const next = random(29);
+    const edge = largestFloat32Below(-1e-10);
+    const special = [0, -0, 1e-10, -1e-10, Math.fround(-1e-10), edge, -edge, Number.NaN, -1, 1];
+    const signals = [
+      readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples,
+      Float32Array.from({ length: 5003 }, () => (next() < 0.5 ? special[Math.floor(next() * special.length)]! : next() - 0.5)),
+      Float32Array.of(-1),
+      new Float32Array(0),
+    ];
+    for (const x of signals) {
+      // even frame lengths: with an odd one and a length that the hop divides, the JS loop reads past
+      // its prefix counts in the last frame (NaN) where the kernel counts 0
+      for (const [frameLength, hop] of [[2048, 512], [2046, 300], [64, 64], [16, 24], [4, 1], [2, 3]] as const) {
+        const viaWasm = zeroCrossingRate(x, frameLength, hop);
+        zcrPath.useWasm = false;
+        try {
+          const viaJs = zeroCrossingRate(x, frameLength, hop);
+          expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${x.length} samples, ${frameLength}/${hop}`).toBe(0);
+        } finally {
+          zcrPath.useWasm = true;
+        }
+      }
+    }
+  });
+});
+
+describe('the kernels in the extractor', () => {
   it('every feature, the chroma matrix and its tuning are the same through the kernels and through the JS paths', () => {
     const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
     const spec = stft(samples);
@@ -170,6 +215,7 @@ describe('chroma, MFCC, spectral and mel kernels in the extractor', () => {
     mfccPath.useWasm = false;
     spectralPath.useWasm = false;
     melPath.useWasm = false;
+    zcrPath.useWasm = false;
     try {
       const viaJs = { features: extractFeatures(samples), chroma: chroma() };
       expect(viaWasm.features).toEqual(viaJs.features);
@@ -180,6 +226,7 @@ describe('chroma, MFCC, spectral and mel kernels in the extractor', () => {
       mfccPath.useWasm = true;
       spectralPath.useWasm = true;
       melPath.useWasm = true;
+      zcrPath.useWasm = true;
     }
   });
 });
