@@ -1,4 +1,6 @@
-import { melKernel } from './wasm/mel-wasm.js';
+import { melKernel, type MelFilterbank } from './wasm/mel-wasm.js';
+
+export type { MelFilterbank };
 
 /** Slaney-style mel scale (librosa `htk=False`): linear below 1 kHz, logarithmic above. */
 const F_SP = 200 / 3;
@@ -16,18 +18,6 @@ export function melToHz(mel: number): number {
   return mel >= MIN_LOG_MEL ? MIN_LOG_HZ * Math.exp(LOGSTEP * (mel - MIN_LOG_MEL)) : F_SP * mel;
 }
 
-/**
- * A mel filter bank stored sparsely: band `m` covers FFT bins `[start[m], end[m])` with weights
- * `weights[offset[m] + (k - start[m])]`.
- */
-export interface MelFilterbank {
-  nMels: number;
-  nBins: number;
-  start: Int32Array;
-  end: Int32Array;
-  offset: Int32Array;
-  weights: Float32Array;
-}
 
 const cache = new Map<string, MelFilterbank>();
 

@@ -16,6 +16,17 @@ import { mfccKernel } from './mfcc-wasm.js';
 import { spectralKernel } from './spectral-wasm.js';
 import { largestFloat32Below, zcrKernel } from './zcr-wasm.js';
 
+/** `run` through the kernels, then again with `paths` switched to their JS loops (switched back after). */
+function bothWays<T>(paths: { useWasm: boolean }[], run: () => T): [T, T] {
+  const viaWasm = run();
+  for (const path of paths) path.useWasm = false;
+  try {
+    return [viaWasm, run()];
+  } finally {
+    for (const path of paths) path.useWasm = true;
+  }
+}
+
 /** Deterministic values in [0, 1). */
 function random(seed: number): () => number {
   let s = seed;
@@ -91,14 +102,8 @@ describe('WebAssembly MFCC product (mfcc.c)', () => {
       [Float32Array.from({ length: 128 }, () => -80 * next()), 1, 128],
     ];
     for (const [x, nFrames, nMels] of cases) {
-      const viaWasm = mfccFromLogMel(x, nFrames, nMels, 20);
-      mfccPath.useWasm = false;
-      try {
-        const viaJs = mfccFromLogMel(x, nFrames, nMels, 20);
-        expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${nFrames} x ${nMels}`).toBe(0);
-      } finally {
-        mfccPath.useWasm = true;
-      }
+      const [viaWasm, viaJs] = bothWays([mfccPath], () => mfccFromLogMel(x, nFrames, nMels, 20));
+      expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${nFrames} x ${nMels}`).toBe(0);
     }
   });
 });
@@ -106,13 +111,7 @@ describe('WebAssembly MFCC product (mfcc.c)', () => {
 /** Both spectral-shape paths, as the bytes of the three arrays. */
 function bothShapes(magnitude: Float32Array, nFrames: number, nBins: number): [Buffer, Buffer] {
   const bytes = (s: SpectralShape): Buffer => Buffer.concat([s.centroidHz, s.bandwidthHz, s.rolloffHz].map((a) => Buffer.from(a.buffer)));
-  const viaWasm = bytes(spectralShape(magnitude, nFrames, nBins, 22050));
-  spectralPath.useWasm = false;
-  try {
-    return [viaWasm, bytes(spectralShape(magnitude, nFrames, nBins, 22050))];
-  } finally {
-    spectralPath.useWasm = true;
-  }
+  return bothWays([spectralPath], () => bytes(spectralShape(magnitude, nFrames, nBins, 22050)));
 }
 
 describe('WebAssembly spectral shape (spectral.c)', () => {
@@ -151,14 +150,8 @@ describe('WebAssembly mel filter bank (mel.c)', () => {
       }
     }
     for (const [power, nFrames, bank] of cases) {
-      const viaWasm = applyMel(power, nFrames, bank);
-      melPath.useWasm = false;
-      try {
-        const viaJs = applyMel(power, nFrames, bank);
-        expect(viaWasm.every((v, i) => Object.is(v, viaJs[i])), `${nFrames} frames, ${bank.nMels} bands`).toBe(true);
-      } finally {
-        melPath.useWasm = true;
-      }
+      const [viaWasm, viaJs] = bothWays([melPath], () => applyMel(power, nFrames, bank));
+      expect(viaWasm.every((v, i) => Object.is(v, viaJs[i])), `${nFrames} frames, ${bank.nMels} bands`).toBe(true);
     }
   });
 });
@@ -192,14 +185,8 @@ describe('WebAssembly zero-crossing rate (zcr.c)', () => {
       // even frame lengths: with an odd one and a length that the hop divides, the JS loop reads past
       // its prefix counts in the last frame (NaN) where the kernel counts 0
       for (const [frameLength, hop] of [[2048, 512], [2046, 300], [64, 64], [16, 24], [4, 1], [2, 3]] as const) {
-        const viaWasm = zeroCrossingRate(x, frameLength, hop);
-        zcrPath.useWasm = false;
-        try {
-          const viaJs = zeroCrossingRate(x, frameLength, hop);
-          expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${x.length} samples, ${frameLength}/${hop}`).toBe(0);
-        } finally {
-          zcrPath.useWasm = true;
-        }
+        const [viaWasm, viaJs] = bothWays([zcrPath], () => zeroCrossingRate(x, frameLength, hop));
+        expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${x.length} samples, ${frameLength}/${hop}`).toBe(0);
       }
     }
   });
@@ -210,23 +197,9 @@ describe('the kernels in the extractor', () => {
     const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
     const spec = stft(samples);
     const chroma = (): { values: Float32Array; tuning: number } => chromaStft(spec.power, spec.nFrames, spec.nBins, 22050, 2048);
-    const viaWasm = { features: extractFeatures(samples), chroma: chroma() };
-    chromaPath.useWasm = false;
-    mfccPath.useWasm = false;
-    spectralPath.useWasm = false;
-    melPath.useWasm = false;
-    zcrPath.useWasm = false;
-    try {
-      const viaJs = { features: extractFeatures(samples), chroma: chroma() };
-      expect(viaWasm.features).toEqual(viaJs.features);
-      expect(viaWasm.chroma.tuning).toBe(viaJs.chroma.tuning);
-      expect(Buffer.compare(Buffer.from(viaWasm.chroma.values.buffer), Buffer.from(viaJs.chroma.values.buffer))).toBe(0);
-    } finally {
-      chromaPath.useWasm = true;
-      mfccPath.useWasm = true;
-      spectralPath.useWasm = true;
-      melPath.useWasm = true;
-      zcrPath.useWasm = true;
-    }
+    const [viaWasm, viaJs] = bothWays([chromaPath, mfccPath, spectralPath, melPath, zcrPath], () => ({ features: extractFeatures(samples), chroma: chroma() }));
+    expect(viaWasm.features).toEqual(viaJs.features);
+    expect(viaWasm.chroma.tuning).toBe(viaJs.chroma.tuning);
+    expect(Buffer.compare(Buffer.from(viaWasm.chroma.values.buffer), Buffer.from(viaJs.chroma.values.buffer))).toBe(0);
   });
 });

@@ -1,7 +1,10 @@
 import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
 
-/** The sparse filter bank as mel.ts builds it (band m: bins [start, end), weights from offset). */
-interface SparseBank {
+/**
+ * A mel filter bank stored sparsely (mel.ts builds it, mel.c reads this layout): band `m` covers
+ * FFT bins `[start[m], end[m])` with weights `weights[offset[m] + (k - start[m])]`.
+ */
+export interface MelFilterbank {
   nMels: number;
   nBins: number;
   start: Int32Array;
@@ -13,7 +16,7 @@ interface SparseBank {
 /** applyMel's loop in WebAssembly (mel.c, committed as mel.wasm; `npm run build:wasm`). */
 export interface MelKernel {
   /** The mel power of every frame of `power` (frame-major nFrames x bank.nBins) into `out` (frame-major nFrames x bank.nMels). */
-  apply(power: Float32Array, nFrames: number, bank: SparseBank, out: Float32Array): void;
+  apply(power: Float32Array, nFrames: number, bank: MelFilterbank, out: Float32Array): void;
 }
 
 interface Exports extends KernelExports {
