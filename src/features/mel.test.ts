@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMel, hzToMel, melFilterbank, melToHz, powerToDbInPlace } from './mel.js';
+import { applyMel, hzToMel, log10, melFilterbank, melToHz, powerToDbInPlace } from './mel.js';
 
 describe('Slaney mel scale and filter bank', () => {
   it('is linear below 1 kHz and logarithmic above, and inverts', () => {
@@ -48,5 +48,38 @@ describe('powerToDbInPlace', () => {
     const y = Float32Array.from([1, 1e-9]);
     powerToDbInPlace(y, 'max', 30);
     expect(Array.from(y)).toEqual([0, -30]);
+  });
+});
+
+/** Distance in units in the last place between two finite doubles of the same sign. */
+function ulps(a: number, b: number): number {
+  const bits = new BigInt64Array(new Float64Array([a, b]).buffer);
+  const d = bits[0]! - bits[1]!;
+  return Number(d < 0n ? -d : d);
+}
+
+describe('log10', () => {
+  it('is within 2 units in the last place of Math.log10 from subnormals to the largest double', () => {
+    let seed = 12;
+    const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let worst = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const x = 2 ** (2098 * next() - 1074) * (1 + next());
+      if (!Number.isFinite(x) || x === 0) continue;
+      worst = Math.max(worst, ulps(log10(x), Math.log10(x)));
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+    for (let k = -300; k <= 300; k++) expect(ulps(log10(10 ** k), Math.log10(10 ** k)), `1e${k}`).toBeLessThanOrEqual(2);
+  });
+
+  it('gives 0 for 1, twice log10(sqrt 2) for 2, and what Math.log10 gives at its special values', () => {
+    expect(log10(1)).toBe(0);
+    expect(log10(2 ** 10)).toBeCloseTo(3.0103, 4);
+    expect(log10(Math.SQRT2) * 2).toBeCloseTo(Math.log10(2), 15);
+    expect(log10(0)).toBe(-Infinity);
+    expect(log10(Infinity)).toBe(Infinity);
+    expect(log10(-1)).toBeNaN();
+    expect(log10(Number.NaN)).toBeNaN();
+    expect(log10(5e-324)).toBeCloseTo(-323.3062153431158, 12);
   });
 });

@@ -134,6 +134,7 @@ export const melPath = { useWasm: true };
 /**
  * librosa `power_to_db(S, ref, amin=1e-10, top_db)` in place: 10 log10(max(amin, S) / ref), then
  * floored at (maximum of the whole array) - topDb. `ref` may be 'max' (result's maximum is 0 dB).
+ * The logarithm is {@link log10}, which wasm/mel.c computes too (same bits).
  */
 export function powerToDbInPlace(values: Float32Array, ref: number | 'max' = 1, topDb: number | null = 80, amin = 1e-10): Float32Array {
   let refValue = 1;
@@ -143,10 +144,15 @@ export function powerToDbInPlace(values: Float32Array, ref: number | 'max' = 1, 
   } else {
     refValue = ref;
   }
-  const refDb = 10 * Math.log10(Math.max(amin, refValue));
+  const refDb = 10 * log10(Math.max(amin, refValue));
+  const kernel = melPath.useWasm ? melKernel() : null;
+  if (kernel !== null) {
+    kernel.powerToDb(values, amin, refDb, topDb);
+    return values;
+  }
   let maxDb = -Infinity;
   for (let i = 0; i < values.length; i++) {
-    const db = 10 * Math.log10(Math.max(amin, values[i]!)) - refDb;
+    const db = 10 * log10(Math.max(amin, values[i]!)) - refDb;
     values[i] = db;
     if (db > maxDb) maxDb = db;
   }
@@ -156,3 +162,50 @@ export function powerToDbInPlace(values: Float32Array, ref: number | 'max' = 1, 
   }
   return values;
 }
+
+const SQRT2 = 1.4142135623730951;
+/** log10(2) in two parts: a 32-bit head (times an exponent, exact) and the rest. */
+const LOG10_2_HI = 0.3010299955494702;
+const LOG10_2_LO = 1.1451100898021838e-10;
+const LOG10_E = 0.4342944819032518;
+
+/**
+ * Base-10 logarithm, within a few units in the last place, computed by a fixed sequence of
+ * float64 operations that wasm/mel.c repeats (Math.log10's bits are up to the engine):
+ * x = 2^e m exactly, m halved when above sqrt(2); log m = 2 atanh(s), s = (m - 1) / (m + 1), by
+ * its series to s^21; log10 x = e log10(2) + log m log10(e). NaN for NaN and negatives,
+ * -Infinity for 0, Infinity for Infinity.
+ */
+export function log10(x: number): number {
+  if (!(x > 0)) return x === 0 ? -Infinity : Number.NaN;
+  if (x === Infinity) return x;
+  let shift = 0;
+  if (x < 2 ** -1022) {
+    x *= 2 ** 54;
+    shift = 54;
+  }
+  // 2^e <= x < 2^(e + 1); Math.log2 may miss by one next to a power of two, hence the fix-up
+  let e = Math.floor(Math.log2(x));
+  let m = x / 2 ** e;
+  if (m >= 2) {
+    m /= 2;
+    e++;
+  } else if (m < 1) {
+    m *= 2;
+    e--;
+  }
+  e -= shift;
+  if (m > SQRT2) {
+    m *= 0.5;
+    e += 1;
+  }
+  const s = (m - 1) / (m + 1);
+  const r = s * s;
+  let p = 1 / 21;
+  for (const c of ATANH_COEFFICIENTS) p = c + r * p;
+  const logm = 2 * (s + s * r * p);
+  return e * LOG10_2_HI + (e * LOG10_2_LO + logm * LOG10_E);
+}
+
+/** 1/19, 1/17, ..., 1/3: the series' coefficients after 1/21, in Horner order. */
+const ATANH_COEFFICIENTS = [1 / 19, 1 / 17, 1 / 15, 1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3];

@@ -156,6 +156,29 @@ describe('WebAssembly mel filter bank (mel.c)', () => {
   });
 });
 
+describe('WebAssembly power to dB (mel.c)', () => {
+  it('equals the JS loops bit for bit: real mel power, random values with 0, NaN, Infinity and tiny ones, odd lengths, every option', () => {
+    const spec = stft(readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples);
+    const melPower = applyMel(spec.power, spec.nFrames, melFilterbank(22050, 2048, 128));
+    const next = random(31);
+    const special = [0, Number.NaN, Number.POSITIVE_INFINITY, 1e-45, 1e-38, 1e-10, 3e38];
+    const noisy = Float32Array.from({ length: 1001 }, () => (next() < 0.2 ? special[Math.floor(next() * special.length)]! : 10 ** (20 * next() - 12)));
+    const cases: [Float32Array, number | 'max', number | null, number][] = [
+      [melPower, 1, 80, 1e-10],
+      [melPower, 'max', 80, 1e-10],
+      [noisy, 1, 80, 1e-10],
+      [noisy, 'max', null, 1e-10],
+      [noisy.subarray(0, 7), 2.5, 30, 1e-10],
+      [noisy, 1, 80, 0],
+      [new Float32Array(5), 1, null, 5e-324], // a subnormal float64 floor
+    ];
+    for (const [values, ref, topDb, amin] of cases) {
+      const [viaWasm, viaJs] = bothWays([melPath], () => powerToDbInPlace(values.slice(), ref, topDb, amin));
+      expect(viaWasm.every((v, i) => Object.is(v, viaJs[i])), `${values.length} values, ref ${ref}, top ${topDb}, amin ${amin}`).toBe(true);
+    }
+  });
+});
+
 describe('WebAssembly zero-crossing rate (zcr.c)', () => {
   it('finds the largest float32 below a limit', () => {
     const below = largestFloat32Below(-1e-10);

@@ -17,10 +17,17 @@ export interface MelFilterbank {
 export interface MelKernel {
   /** The mel power of every frame of `power` (frame-major nFrames x bank.nBins) into `out` (frame-major nFrames x bank.nMels). */
   apply(power: Float32Array, nFrames: number, bank: MelFilterbank, out: Float32Array): void;
+  /**
+   * powerToDbInPlace's loops on `values`: 10 log10(max(amin, v)) - refDb (mel.ts `log10`), then,
+   * unless topDb is null, everything below (the largest result) - topDb raised to it.
+   */
+  powerToDb(values: Float32Array, amin: number, refDb: number, topDb: number | null): void;
 }
 
 interface Exports extends KernelExports {
   mel_power: (power: number, nFrames: number, nBins: number, nMels: number, start: number, end: number, offset: number, weights: number, out: number) => void;
+  power_to_db: (values: number, n: number, amin: number, refDb: number) => number;
+  floor_db: (values: number, n: number, floor: number) => void;
 }
 
 /** The memoised kernel, or null when WebAssembly (with SIMD) is unavailable. */
@@ -45,6 +52,14 @@ export const melKernel: () => MelKernel | null = memoKernel(() => {
       new Float32Array(buf, powerAt, nFrames * nBins).set(power.subarray(0, nFrames * nBins));
       ex.mel_power(powerAt, nFrames, nBins, nMels, startAt, endAt, offsetAt, weightsAt, outAt);
       out.set(new Float32Array(buf, outAt, nFrames * nMels));
+    },
+    powerToDb(values, amin, refDb, topDb) {
+      ensureMemory(ex.memory, base + 4 * values.length);
+      const inside = new Float32Array(ex.memory.buffer, base, values.length);
+      inside.set(values);
+      const maxDb = ex.power_to_db(base, values.length, amin, refDb);
+      if (topDb !== null) ex.floor_db(base, values.length, Math.fround(maxDb - topDb));
+      values.set(inside);
     },
   };
 });
