@@ -1,3 +1,5 @@
+import { statsKernel } from './wasm/stats-wasm.js';
+
 /** Mean and population variance (divide by N), as numpy's `mean` / `var`. */
 export interface MeanVar {
   mean: number;
@@ -10,8 +12,15 @@ export interface MeanVar {
  */
 export function meanVar(values: Float32Array | Float64Array, offset = 0, length = values.length - offset): MeanVar {
   // each loop sees one array type, so that its element loads stay monomorphic
-  return values instanceof Float32Array ? meanVarFloat32(values.subarray(offset, offset + length)) : meanVarFloat64(values, offset, length);
+  if (values instanceof Float64Array) return meanVarFloat64(values, offset, length);
+  const range = values.subarray(offset, offset + length);
+  const kernel = statsPath.useWasm ? statsKernel() : null;
+  // wasm/stats.c: meanVarFloat32's sums, two per f64x2, the same bits
+  return kernel !== null ? kernel.meanVar(range) : meanVarFloat32(range);
 }
+
+/** Which path {@link meanVar} takes for float32 values: wasm/stats.c (same bits) when it loads, else JS. */
+export const statsPath = { useWasm: true };
 
 /** Float64 data here are per-frame values (about a thousand per feature): one sum per pass. */
 function meanVarFloat64(values: Float64Array, offset: number, length: number): MeanVar {
@@ -27,7 +36,8 @@ function meanVarFloat64(values: Float64Array, offset: number, length: number): M
 }
 
 /**
- * Float32 data include the HPSS signals (every sample of the clip): each pass keeps four partial
+ * The JS reference of wasm/stats.c. Float32 data include the HPSS signals (every sample of the
+ * clip): each pass keeps four partial
  * sums (values i, i + 4, i + 8, ... in the (i % 4)-th), added pairwise at the end, so four
  * additions proceed at once instead of one chain of dependent ones (numpy's sums are pairwise too).
  */

@@ -7,6 +7,7 @@ import { applyMel, melFilterbank, melPath, powerToDbInPlace } from '../mel.js';
 import { mfccFromLogMel, mfccPath } from '../mfcc.js';
 import { stft } from '../stft.js';
 import { spectralPath, spectralShape, type SpectralShape } from '../spectral.js';
+import { meanVar, statsPath } from '../stats.js';
 import { readWav16 } from '../test-support.js';
 import { zcrPath, zeroCrossingRate } from '../zcr.js';
 import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from '../tuning.js';
@@ -14,6 +15,7 @@ import { chromaKernel } from './chroma-wasm.js';
 import { melKernel } from './mel-wasm.js';
 import { mfccKernel } from './mfcc-wasm.js';
 import { spectralKernel } from './spectral-wasm.js';
+import { statsKernel } from './stats-wasm.js';
 import { largestFloat32Below, zcrKernel } from './zcr-wasm.js';
 
 /** `run` through the kernels, then again with `paths` switched to their JS loops (switched back after). */
@@ -59,6 +61,7 @@ describe('WebAssembly tuning peaks (chroma.c tuning_peaks)', () => {
     expect(spectralKernel()).not.toBeNull();
     expect(melKernel()).not.toBeNull();
     expect(zcrKernel()).not.toBeNull();
+    expect(statsKernel()).not.toBeNull();
   });
 
   it('equals the JS piptrack on a real power spectrogram, and gives the same tuning', () => {
@@ -179,6 +182,22 @@ describe('WebAssembly power to dB (mel.c)', () => {
   });
 });
 
+describe('WebAssembly mean and variance of float32 values (stats.c)', () => {
+  it('equals the JS loop bit for bit on a clip, on every length 0-13 at an offset, and with NaN and Infinity', () => {
+    const clip = readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples;
+    const next = random(37);
+    const noise = Float32Array.from({ length: 40 }, () => (next() - 0.3) * 1e3);
+    const cases: [Float32Array, number, number][] = [[clip, 0, clip.length], [clip, 3, clip.length - 5]];
+    for (let n = 0; n <= 13; n++) cases.push([noise, 5, n]);
+    cases.push([Float32Array.of(1, Number.NaN, 2, 3, 4), 0, 5], [Float32Array.of(1, 2, Number.POSITIVE_INFINITY, 3, 4, 5), 0, 6]);
+    for (const [values, offset, length] of cases) {
+      const [viaWasm, viaJs] = bothWays([statsPath], () => meanVar(values, offset, length));
+      expect(viaWasm, `${length} values from ${offset}`).toEqual(viaJs);
+      expect(Object.is(viaWasm.mean, viaJs.mean) && Object.is(viaWasm.variance, viaJs.variance)).toBe(true);
+    }
+  });
+});
+
 describe('WebAssembly zero-crossing rate (zcr.c)', () => {
   it('finds the largest float32 below a limit', () => {
     const below = largestFloat32Below(-1e-10);
@@ -220,7 +239,7 @@ describe('the kernels in the extractor', () => {
     const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
     const spec = stft(samples);
     const chroma = (): { values: Float32Array; tuning: number } => chromaStft(spec.power, spec.nFrames, spec.nBins, 22050, 2048);
-    const [viaWasm, viaJs] = bothWays([chromaPath, mfccPath, spectralPath, melPath, zcrPath], () => ({ features: extractFeatures(samples), chroma: chroma() }));
+    const [viaWasm, viaJs] = bothWays([chromaPath, mfccPath, spectralPath, melPath, zcrPath, statsPath], () => ({ features: extractFeatures(samples), chroma: chroma() }));
     expect(viaWasm.features).toEqual(viaJs.features);
     expect(viaWasm.chroma.tuning).toBe(viaJs.chroma.tuning);
     expect(Buffer.compare(Buffer.from(viaWasm.chroma.values.buffer), Buffer.from(viaJs.chroma.values.buffer))).toBe(0);
