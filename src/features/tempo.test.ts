@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { applyMel, melFilterbank, powerToDbInPlace } from './mel.js';
 import { stft } from './stft.js';
-import { estimateTempo, meanTempogram, onsetStrength } from './tempo.js';
+import { estimateTempo, meanTempogram, onsetPath, onsetStrength } from './tempo.js';
 
 const SR = 22050;
 
@@ -25,7 +25,11 @@ function clickTrack(periodFrames: number, seconds: number): Float32Array {
 }
 
 describe('onset strength', () => {
-  it('is the median across bands of the rectified differences (against sorting), ties and odd band counts included', () => {
+  it.each([true, false])('is the median across bands of the rectified differences (against sorting), ties and odd band counts included (wasm %s)', (useWasm) => {
+    onsetPath.useWasm = useWasm;
+    onTestFinished(() => {
+      onsetPath.useWasm = true;
+    });
     let seed = 8;
     const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (const nMels of [128, 127, 40, 3, 2, 1]) {

@@ -1,5 +1,6 @@
 import { complexFft, fftOf, fftPath, type ComplexArray } from './fft-cache.js';
 import { wasmFftFor } from './wasm/fft-wasm.js';
+import { onsetKernel } from './wasm/onset-wasm.js';
 import { periodicHann } from './stft.js';
 
 /**
@@ -10,6 +11,12 @@ import { periodicHann } from './stft.js';
 export function onsetStrength(logMel: Float32Array, nFrames: number, nMels: number, nFft = 2048, hopLength = 512): Float64Array {
   const out = new Float64Array(nFrames);
   const lead = 1 + Math.floor(nFft / (2 * hopLength));
+  const kernel = onsetPath.useWasm ? onsetKernel() : null;
+  if (kernel !== null) {
+    // wasm/onset.c: this loop, the same medians
+    kernel.strength(logMel, nFrames, nMels, lead, out);
+    return out;
+  }
   const positive = new Float32Array(nMels);
   // the median of the rectified differences is the mean of sorted elements lo and hi (equal when
   // nMels is odd); the zeros come first, so only the positive differences need sorting
@@ -37,6 +44,9 @@ export function onsetStrength(logMel: Float32Array, nFrames: number, nMels: numb
   }
   return out;
 }
+
+/** Which path {@link onsetStrength} takes: wasm/onset.c (same bits) when it loads, else JS. */
+export const onsetPath = { useWasm: true };
 
 /**
  * The k-th smallest (0-based) of `values[0..n)`, by quickselect with a median-of-three pivot:

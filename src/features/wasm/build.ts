@@ -18,7 +18,7 @@ export const CLANG_ARGS = [
 ];
 
 /** The kernels, by name: NAME.c (and its EXTRA_SOURCES) builds NAME.wasm. */
-export const KERNELS = ['fft', 'stft32', 'chroma', 'mfcc', 'spectral', 'mel', 'zcr', 'stats'] as const;
+export const KERNELS = ['fft', 'stft32', 'chroma', 'mfcc', 'spectral', 'mel', 'zcr', 'stats', 'onset'] as const;
 
 /**
  * Sources linked into a kernel's module beside NAME.c. The median filters of HPSS share the STFT

@@ -8,12 +8,14 @@ import { mfccFromLogMel, mfccPath } from '../mfcc.js';
 import { stft } from '../stft.js';
 import { spectralPath, spectralShape, type SpectralShape } from '../spectral.js';
 import { meanVar, statsPath } from '../stats.js';
+import { onsetPath, onsetStrength } from '../tempo.js';
 import { readWav16 } from '../test-support.js';
 import { zcrPath, zeroCrossingRate } from '../zcr.js';
 import { peakBins, piptrackPeaks, tuningFromPeaks, type TuningPeaks } from '../tuning.js';
 import { chromaKernel } from './chroma-wasm.js';
 import { melKernel } from './mel-wasm.js';
 import { mfccKernel } from './mfcc-wasm.js';
+import { onsetKernel } from './onset-wasm.js';
 import { spectralKernel } from './spectral-wasm.js';
 import { statsKernel } from './stats-wasm.js';
 import { largestFloat32Below, zcrKernel } from './zcr-wasm.js';
@@ -62,6 +64,7 @@ describe('WebAssembly tuning peaks (chroma.c tuning_peaks)', () => {
     expect(melKernel()).not.toBeNull();
     expect(zcrKernel()).not.toBeNull();
     expect(statsKernel()).not.toBeNull();
+    expect(onsetKernel()).not.toBeNull();
   });
 
   it('equals the JS piptrack on a real power spectrogram, and gives the same tuning', () => {
@@ -198,6 +201,26 @@ describe('WebAssembly mean and variance of float32 values (stats.c)', () => {
   });
 });
 
+describe('WebAssembly onset envelope (onset.c)', () => {
+  it('equals the JS loop bit for bit on a real log-mel and on random ones: ties, NaN, odd and tiny band counts, short clips', () => {
+    const spec = stft(readWav16(join(PARITY_DIR, 'blues.00000.wav')).samples);
+    const logMel = powerToDbInPlace(applyMel(spec.power, spec.nFrames, melFilterbank(22050, 2048, 128)), 1, 80);
+    const next = random(41);
+    const cases: [Float32Array, number, number][] = [[logMel, spec.nFrames, 128]];
+    for (const nMels of [128, 127, 40, 3, 2, 1]) {
+      for (const nFrames of [1, 3, 4, 50]) {
+        const x = Float32Array.from({ length: nFrames * nMels }, (_, i) => Math.round(next() * 6) * 4 - 80 + 8 * Math.floor(i / nMels));
+        if (x.length > 7) x[7] = Number.NaN;
+        cases.push([x, nFrames, nMels]);
+      }
+    }
+    for (const [x, nFrames, nMels] of cases) {
+      const [viaWasm, viaJs] = bothWays([onsetPath], () => onsetStrength(x, nFrames, nMels));
+      expect(Buffer.compare(Buffer.from(viaWasm.buffer), Buffer.from(viaJs.buffer)), `${nFrames} x ${nMels}`).toBe(0);
+    }
+  });
+});
+
 describe('WebAssembly zero-crossing rate (zcr.c)', () => {
   it('finds the largest float32 below a limit', () => {
     const below = largestFloat32Below(-1e-10);
@@ -239,7 +262,7 @@ describe('the kernels in the extractor', () => {
     const samples = readWav16(join(PARITY_DIR, 'jazz.00002.wav')).samples;
     const spec = stft(samples);
     const chroma = (): { values: Float32Array; tuning: number } => chromaStft(spec.power, spec.nFrames, spec.nBins, 22050, 2048);
-    const [viaWasm, viaJs] = bothWays([chromaPath, mfccPath, spectralPath, melPath, zcrPath, statsPath], () => ({ features: extractFeatures(samples), chroma: chroma() }));
+    const [viaWasm, viaJs] = bothWays([chromaPath, mfccPath, spectralPath, melPath, zcrPath, statsPath, onsetPath], () => ({ features: extractFeatures(samples), chroma: chroma() }));
     expect(viaWasm.features).toEqual(viaJs.features);
     expect(viaWasm.chroma.tuning).toBe(viaJs.chroma.tuning);
     expect(Buffer.compare(Buffer.from(viaWasm.chroma.values.buffer), Buffer.from(viaJs.chroma.values.buffer))).toBe(0);
