@@ -79,6 +79,13 @@ describe('zero-crossing rate', () => {
     expect(zeroCrossingRate(sine(441, SR))[10]!).toBeCloseTo((2 * 441) / SR, 3);
   });
 
+  it('frames an odd frame length as librosa does: 1 + (n + 2 (frameLength >> 1) - frameLength) // hop frames', () => {
+    // 4096 + 2 * 2 padded samples hold 1 + (4100 - 5) // 512 = 8 frames of 5, not the STFT's 1 + 4096 // 512 = 9
+    const rates = zeroCrossingRate(sine(441, SR).subarray(0, 4096), 5, 512);
+    expect(rates.length).toBe(8);
+    expect(rates.every(Number.isFinite)).toBe(true);
+  });
+
   it('counts |x| <= 1e-10 as zero, which is not negative', () => {
     const tiny = Float32Array.from({ length: 4096 }, (_, i) => (i % 2 ? -1e-11 : 1e-11));
     expect(Array.from(zeroCrossingRate(tiny))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);

@@ -1,4 +1,4 @@
-import { frameCount, padSignal } from './stft.js';
+import { padSignal } from './stft.js';
 import { zcrKernel } from './wasm/zcr-wasm.js';
 
 /** The prefix counts of the last call, reused (this module's own: never handed out). */
@@ -10,16 +10,19 @@ let prefixScratch = new Int32Array(0);
  * sign changes inside each frame divided by frameLength.
  */
 export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopLength = 512, threshold = 1e-10): Float64Array {
+  const pad = frameLength >> 1;
+  const length = samples.length + 2 * pad;
+  // librosa frames the padded signal: 1 + (length - frameLength) // hop, which is one frame fewer
+  // than the STFT's count when frameLength is odd and the hop divides the length
+  const nFrames = 1 + Math.floor((length - frameLength) / hopLength);
   const kernel = zcrPath.useWasm ? zcrKernel() : null;
   if (kernel !== null) {
     // wasm/zcr.c: the same integer counts per frame, four samples per i32x4
-    const rates = new Float64Array(frameCount(samples.length, hopLength));
+    const rates = new Float64Array(nFrames);
     kernel.frames(samples, frameLength, hopLength, threshold, rates);
     return rates;
   }
   const n = samples.length;
-  const pad = frameLength >> 1;
-  const length = n + 2 * pad;
   // prefix[i + 1] counts the crossings up to padded sample i: a crossing at i when its sign differs
   // from sample i - 1's. The edge-padded signal is read in place: samples[0] repeated before,
   // samples[n - 1] after.
@@ -42,7 +45,6 @@ export function zeroCrossingRate(samples: Float32Array, frameLength = 2048, hopL
     const padded = padSignal(samples, pad, 'edge');
     for (let i = 1; i < padded.length; i++) prefix[i + 1] = prefix[i]! + ((padded[i]! < -threshold) !== (padded[i - 1]! < -threshold) ? 1 : 0);
   }
-  const nFrames = frameCount(samples.length, hopLength);
   const out = new Float64Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
     const start = t * hopLength;
