@@ -15,8 +15,8 @@ const N_MFCC = 20;
 
 /**
  * Arrays reused from one call to the next (the windows of a track are the same size): the
- * spectrogram (its complex parts left in the wasm FFT's memory for the HPSS), the padded signal,
- * the HPSS signals and the mel power. Nothing that holds them
+ * spectrogram and the padded signal (all views into the STFT kernel's memory, where the HPSS reads
+ * them in place: see `StftScratch`), the HPSS signals and the mel power. Nothing that holds them
  * leaves {@link extractFeatures}, so reuse is invisible to callers; it spares tens of megabytes of
  * allocation per window and the garbage collections that follow.
  */

@@ -1,4 +1,4 @@
-// Rebuilds the committed WebAssembly kernels (fft.c, stft32.c + median.c, chroma.c -> NAME.wasm) with
+// Rebuilds the committed WebAssembly kernels (each NAME.c of KERNELS below -> NAME.wasm) with
 // Debian's clang + lld (`apt-get install -y clang lld`): `npm run build:wasm`.
 // Usage: tsx src/features/wasm/build.ts [output folder, default this folder].
 import { execFileSync } from 'node:child_process';
