@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * What the kernel modules (fft, chroma, and stft32 with the median filters) share: instantiating
- * a committed clang-built module, its memory, and memoising a load that may fail (the callers then
- * use their JS path).
+ * What every kernel module of `build.ts` shares: instantiating a committed clang-built module,
+ * its memory, and memoising a load that may fail (the callers then use their JS path).
  */
 
 /** The parts of the WebAssembly JS API used here (the project's lib has no WebAssembly types). */
