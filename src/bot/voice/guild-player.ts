@@ -1,13 +1,14 @@
 import { AudioPlayerStatus, createAudioPlayer, NoSubscriberBehavior, type AudioResource } from '@discordjs/voice';
 import type { Logger } from 'pino';
 import type { RadioSeed } from '../../recs/radio.js';
-import { playbackFeedback } from './listen-feedback.js';
+import { LeaveTimers } from './leave-timers.js';
+import { recordPlaybackFeedback } from './listen-feedback.js';
 import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-playing.js';
 import type { PlayerEnv, PlayerStatus, VolumeOutcome } from './player-env.js';
 import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
-import { catchUp } from './stream-switch.js';
+import { switchStream } from './stream-switch.js';
 import { TrackQueue, type QueuedTrack } from './track-queue.js';
-import { openStoredTrack, type TrackStream } from './track-stream.js';
+import { StoredCopies, type TrackStream } from './track-stream.js';
 import { VoiceLink } from './voice-link.js';
 
 export type { PlayerEnv, PlayerStatus, VoiceOptions, VolumeOutcome } from './player-env.js';
@@ -24,12 +25,8 @@ interface Playing {
   skippedBy: string[];
 }
 
-/** How long a track waits for its audio copy while the copy job runs, in ms. */
-const COPY_WAIT_MS = 120_000;
 /** Tracks that cannot be played in a row before the player stops trying. */
 const MAX_FAILED_STARTS = 5;
-/** How long a volume change waits for the new stream's first packet before keeping the old stream, in ms. */
-const SWITCH_TIMEOUT_MS = 10_000;
 
 /**
  * One server's player: the queue, the voice link, the now-playing messages and the radio. It
@@ -42,6 +39,8 @@ export class GuildPlayer {
   private readonly audio = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
   private readonly link: VoiceLink;
   private readonly messages: NowPlayingMessages;
+  private readonly copies: StoredCopies;
+  private readonly timers: LeaveTimers;
   private readonly log: Logger;
   private playing: Playing | undefined;
   private advancing = false;
@@ -49,8 +48,6 @@ export class GuildPlayer {
   private plays = 0;
   /** Counts volume changes: a pending switch that sees a newer one gives way. */
   private volumeChanges = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private emptyTimer: NodeJS.Timeout | undefined;
   /** The text channel of the now-playing messages (where the last command came from). */
   textChannelId: string;
   volumePercent = 100;
@@ -66,6 +63,8 @@ export class GuildPlayer {
     this.textChannelId = textChannelId;
     this.log = env.logger.child({ guildId, component: 'voice' });
     this.messages = new NowPlayingMessages(env.client, guildId, env.stores.trackMessages, this.log);
+    this.copies = new StoredCopies(guildId, { audio: env.stores.audio, loudness: env.loudness, ffmpegPath: env.options.ffmpegPath }, this.log);
+    this.timers = new LeaveTimers(env.options, (notice) => void this.leave(notice));
     this.link = new VoiceLink(() => env.client.guilds.cache.get(guildId), this.audio, this.log, env.options, (reason) => void this.leave(`👋 I left the voice channel: ${reason}.`));
     this.audio.on('stateChange', (before, after) => {
       if (after.status !== AudioPlayerStatus.Idle || before.status === AudioPlayerStatus.Idle) return;
@@ -136,43 +135,26 @@ export class GuildPlayer {
   }
 
   /**
-   * Sets the volume (0-200 %); the current track continues at the new volume from where it was.
-   * The old stream goes on playing while the new one starts (its ffmpeg seeks to the position at
-   * the call); it is swapped in once it has caught up (see {@link catchUp}): no silence, and at
-   * most 10 ms repeated or skipped. A switch that fails or is not ready within
-   * {@link SWITCH_TIMEOUT_MS} keeps the old stream (the next track gets the new volume); one made
-   * moot by a skip, a stop, the track's end or a newer volume is dropped. Resolves once the
-   * switch is made or given up, saying which of these happened.
+   * Sets the volume (0-200 %); the current track continues at the new volume from where it was,
+   * switched without a gap (see {@link switchStream}: at most 10 ms repeated or skipped). A switch
+   * that fails or is not ready in time keeps the old stream (the next track gets the new volume);
+   * one made moot by a skip, a stop, the track's end or a newer volume is dropped. Resolves once
+   * the switch is made or given up, saying which of these happened.
    */
   async setVolume(percent: number): Promise<VolumeOutcome> {
     this.volumePercent = percent;
     const change = ++this.volumeChanges;
     const p = this.playing;
     if (!p) return 'idle';
-    const positionMs = (): number => (p.offsetS + p.stream.resource.playbackDuration / 1000) * 1000;
-    const startMs = positionMs();
-    const next = await this.openStream(p.track, startMs / 1000);
     const cancelled = (): boolean => this.playing !== p || this.closed || change !== this.volumeChanges;
-    // A newer /volume wins; a track that changed meanwhile already started at this volume.
-    const whyNot = (): VolumeOutcome => (change !== this.volumeChanges ? 'superseded' : this.closed ? 'idle' : 'applied');
-    if (!next || cancelled()) {
-      next?.close();
-      return next ? whyNot() : 'next-track';
-    }
-    const caught = await catchUp(next.resource.playStream, { startMs, positionMs, timeoutMs: SWITCH_TIMEOUT_MS, cancelled });
-    if (!caught.ok) {
-      next.close();
-      if (caught.reason === 'cancelled') return whyNot();
-      this.log.warn({ trackId: p.track.trackId, volumePercent: percent, reason: caught.reason }, 'volume change not applied to the current track');
+    const switched = await switchStream(this.audio, p, (atS) => this.copies.open(p.track.trackId, atS, () => this.volumePercent), cancelled);
+    if (!switched.ok) {
+      // A newer /volume wins; a track that changed meanwhile already started at this volume.
+      if (switched.reason === 'cancelled') return change !== this.volumeChanges ? 'superseded' : this.closed ? 'idle' : 'applied';
+      if (switched.reason !== 'no-stream') this.log.warn({ trackId: p.track.trackId, volumePercent: percent, reason: switched.reason }, 'volume change not applied to the current track');
       return 'next-track';
     }
-    const old = p.stream;
-    const paused = this.audio.state.status === AudioPlayerStatus.Paused;
-    Object.assign(p, { stream: next, offsetS: caught.atMs / 1000 });
-    this.audio.play(next.resource);
-    old.close();
-    if (paused) this.audio.pause();
-    this.log.info({ trackId: p.track.trackId, volumePercent: percent, atS: caught.atMs / 1000, readyMs: Math.round(caught.readyMs), droppedPackets: caught.droppedPackets }, 'volume applied');
+    this.log.info({ trackId: p.track.trackId, volumePercent: percent, atS: switched.atMs / 1000, readyMs: Math.round(switched.readyMs), droppedPackets: switched.droppedPackets }, 'volume applied');
     await this.refreshMessage();
     return 'applied';
   }
@@ -193,16 +175,14 @@ export class GuildPlayer {
 
   /** The channel emptied (true) or someone is back (false): leave after the grace period. */
   channelEmpty(empty: boolean): void {
-    clearTimeout(this.emptyTimer);
-    this.emptyTimer = empty ? setTimeout(() => void this.leave('👋 Everyone left, so I left the voice channel too.'), this.env.options.emptyTimeoutMs) : undefined;
+    this.timers.channelEmpty(empty);
   }
 
   /** Stops, forgets the queue, leaves the channel and tells the text channel `notice` (when given). */
   async leave(notice?: string): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.emptyTimer);
+    this.timers.clear();
     const p = this.playing;
     this.playing = undefined;
     this.queue.reset();
@@ -228,16 +208,10 @@ export class GuildPlayer {
 
   private async recordFeedback(p: Playing, playedS: number): Promise<void> {
     if (p.messageId === undefined) return;
-    const events = playbackFeedback({
+    const events = await recordPlaybackFeedback(this.env.stores.feedback, {
       guildId: this.guildId, trackId: p.track.trackId, messageId: p.messageId, durationS: p.track.durationS, playedS,
       skippedBy: p.skippedBy, listeners: this.listeners(), at: new Date(),
     });
-    for (const event of events) {
-      // An explicit 👍/👎 on the message is never overwritten by an implicit signal.
-      const existing = await this.env.stores.feedback.get(this.guildId, event.userId, p.messageId);
-      if (existing?.source === 'reaction') continue;
-      await this.env.stores.feedback.set(event);
-    }
     if (events.length > 0) this.log.debug({ trackId: p.track.trackId, source: events[0]?.source, members: events.length }, 'playback feedback recorded');
   }
 
@@ -248,7 +222,7 @@ export class GuildPlayer {
     try {
       for (let failed = 0; failed < MAX_FAILED_STARTS && !this.closed; failed++) {
         const next = this.queue.advance() ?? (await this.radioPick());
-        if (!next) return this.scheduleIdleLeave();
+        if (!next) return this.timers.idle();
         if (await this.start(next)) return;
       }
     } finally {
@@ -268,13 +242,13 @@ export class GuildPlayer {
   }
 
   private async start(track: QueuedTrack): Promise<boolean> {
-    await this.copyReady(track.trackId);
-    const stream = await this.openStream(track, 0);
+    await this.copies.waitFor(track.trackId, () => this.closed);
+    const stream = await this.copies.open(track.trackId, 0, () => this.volumePercent);
     if (!stream) {
       await this.say(`⚠️ I have no stored audio of ${trackLabel(track)} (the server's audio storage was full when it was added), so I skipped it.`);
       return false;
     }
-    clearTimeout(this.idleTimer);
+    this.timers.playing();
     const p: Playing = { track, key: `${track.trackId}#${++this.plays}`, stream, offsetS: 0, skippedBy: [] };
     this.playing = p;
     this.audio.play(stream.resource);
@@ -282,34 +256,6 @@ export class GuildPlayer {
     const messageId = await this.messages.post(this.textChannelId, track, this.nowPlayingState());
     if (messageId !== undefined) p.messageId = messageId;
     return true;
-  }
-
-  /** Opens the stored copy at `atS` with the loudness gain and volume applied; undefined when there is no copy. */
-  private async openStream(track: QueuedTrack, atS: number): Promise<TrackStream | undefined> {
-    const info = await this.env.stores.audio.info(this.guildId, track.trackId).catch((error: unknown) => void this.log.warn({ err: error }, 'audio copy description unreadable'));
-    const opened = await openStoredTrack({
-      ...(info && { described: info.loudness }),
-      path: this.env.stores.audio.path(this.guildId, track.trackId), trackId: track.trackId, volumePercent: this.volumePercent, atS,
-      loudness: this.env.loudness, onError: (error) => this.log.warn({ err: error, trackId: track.trackId }, 'track stream failed'),
-      ...(this.env.options.ffmpegPath !== undefined && { ffmpegPath: this.env.options.ffmpegPath }),
-    });
-    if (opened) this.log.debug({ trackId: track.trackId, plan: opened.plan, loudness: opened.loudness }, 'stream plan');
-    return opened?.stream;
-  }
-
-  /** A track just added (`/play file:`) has its copy made by a job: waits while the copy is expected. */
-  private async copyReady(trackId: string): Promise<void> {
-    const deadline = Date.now() + COPY_WAIT_MS;
-    while (Date.now() < deadline && !this.closed && (await this.env.stores.audio.size(this.guildId, trackId)) === 0) {
-      const expected = (await this.env.stores.audio.wanted()).some((w) => w.guildId === this.guildId && w.hash === trackId);
-      if (!expected) return;
-      await new Promise((wake) => setTimeout(wake, 250));
-    }
-  }
-
-  private scheduleIdleLeave(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.leave('💤 Nothing to play for a while, so I left the voice channel.'), this.env.options.idleTimeoutMs);
   }
 
   private nowPlayingState(): NowPlayingState {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { reaction, tempDataDir } from '../../store/test-support.js';
 import { FeedbackEvent } from '../../store/types.js';
-import { LISTEN_WEIGHT, SKIP_WEIGHT, playbackFeedback, type PlayEnd } from './listen-feedback.js';
+import { LISTEN_WEIGHT, SKIP_WEIGHT, playbackFeedback, recordPlaybackFeedback, type PlayEnd } from './listen-feedback.js';
 
 const TRACK = 'a'.repeat(64);
 const end = (over: Partial<PlayEnd>): PlayEnd => ({
@@ -26,5 +27,21 @@ describe('playbackFeedback', () => {
     expect(playbackFeedback(end({ playedS: 120 }))).toEqual([]);
     expect(playbackFeedback(end({ durationS: 0, playedS: 0 }))).toEqual([]);
     expect(playbackFeedback(end({ listeners: [] }))).toEqual([]);
+  });
+});
+
+describe('recordPlaybackFeedback', () => {
+  it('stores a full listen for each listener but never over a reaction on the message', async () => {
+    const data = await tempDataDir();
+    try {
+      const { feedback } = await data.open();
+      await feedback.set(reaction('1', '11', '99', TRACK, -1, '2025-12-31T23:59:00.000Z'));
+      const events = await recordPlaybackFeedback(feedback, end({}));
+      expect(events.map((e) => e.userId)).toEqual(['10', '11']);
+      expect(await feedback.get('1', '10', '99')).toMatchObject({ source: 'listen', value: 1 });
+      expect(await feedback.get('1', '11', '99')).toMatchObject({ source: 'reaction', value: -1 });
+    } finally {
+      await data.dispose();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { FeedbackRepository } from '../../store/feedback-repository.js';
 import type { FeedbackEvent } from '../../store/types.js';
 
 /** Weight of a full listen (a weak like) and of a skip (a weak dislike); a reaction weighs 1. */
@@ -27,8 +28,7 @@ export interface PlayEnd {
 /**
  * The implicit feedback of one play: a skip is a weak dislike from each skipper; a full listen
  * (at least {@link FULL_LISTEN_SHARE} played, not skipped) a weak like from each listener. A
- * track stopped or cut short otherwise says nothing. The caller drops events of members who
- * reacted on the message (an explicit 👍/👎 is never overwritten by an implicit signal).
+ * track stopped or cut short otherwise says nothing. {@link recordPlaybackFeedback} stores them.
  */
 export function playbackFeedback(end: PlayEnd): FeedbackEvent[] {
   const at = end.at.toISOString();
@@ -38,4 +38,19 @@ export function playbackFeedback(end: PlayEnd): FeedbackEvent[] {
   }
   if (end.durationS <= 0 || end.playedS < FULL_LISTEN_SHARE * end.durationS) return [];
   return [...new Set(end.listeners)].map((userId) => ({ ...base, userId, value: 1 as const, source: 'listen' as const, weight: LISTEN_WEIGHT }));
+}
+
+/**
+ * Stores the implicit feedback of one play ({@link playbackFeedback}), except that of members who
+ * reacted on its message: an explicit 👍/👎 is never overwritten by an implicit signal. Returns
+ * the play's events, stored or not.
+ */
+export async function recordPlaybackFeedback(feedback: Pick<FeedbackRepository, 'get' | 'set'>, end: PlayEnd): Promise<FeedbackEvent[]> {
+  const events = playbackFeedback(end);
+  for (const event of events) {
+    const existing = await feedback.get(end.guildId, event.userId, end.messageId);
+    if (existing?.source === 'reaction') continue;
+    await feedback.set(event);
+  }
+  return events;
 }

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { AudioPlayerStatus, type AudioPlayer } from '@discordjs/voice';
+import type { TrackStream } from './track-stream.js';
 
 /**
  * Switching a playing track to a new stream of itself (a volume change) without a gap: the new
@@ -81,4 +83,47 @@ export async function catchUp(packets: Readable, options: CatchUpOptions): Promi
     if (leftMs <= 0) return { ok: false, reason: 'timeout' };
     await nextChange(packets, leftMs);
   }
+}
+
+/** How long a switch waits for the new stream's first packet before keeping the old stream, in ms. */
+const SWITCH_TIMEOUT_MS = 10_000;
+
+/** The stream `audio` plays for a track, as {@link switchStream} swaps it. */
+export interface PlayingStream {
+  stream: TrackStream;
+  /** Where the stream started in the track, in seconds. */
+  offsetS: number;
+}
+
+/**
+ * Switches `playing`, the stream that `audio` plays, to a new stream of the same track without a
+ * gap: `open(atS)` opens it where the old one is at the call (`undefined`: `no-stream`), and
+ * {@link catchUp} brings it level while the old one goes on playing, giving up after
+ * {@link SWITCH_TIMEOUT_MS} or once `cancelled()`. In the turn it has caught up, `audio` plays it
+ * (paused if it was), `playing` takes its stream and offset, and the old stream is closed; a
+ * new stream that is not swapped in is closed and `playing` stays as it was.
+ */
+export async function switchStream(
+  audio: AudioPlayer,
+  playing: PlayingStream,
+  open: (atS: number) => Promise<TrackStream | undefined>,
+  cancelled: () => boolean,
+): Promise<CatchUpResult | { ok: false; reason: 'no-stream' }> {
+  const positionMs = (): number => (playing.offsetS + playing.stream.resource.playbackDuration / 1000) * 1000;
+  const startMs = positionMs();
+  const next = await open(startMs / 1000);
+  if (!next) return { ok: false, reason: 'no-stream' };
+  const caught = await catchUp(next.resource.playStream, { startMs, positionMs, timeoutMs: SWITCH_TIMEOUT_MS, cancelled });
+  if (!caught.ok) {
+    next.close();
+    return caught;
+  }
+  const old = playing.stream;
+  const paused = audio.state.status === AudioPlayerStatus.Paused;
+  playing.stream = next;
+  playing.offsetS = caught.atMs / 1000;
+  audio.play(next.resource);
+  old.close();
+  if (paused) audio.pause();
+  return caught;
 }

@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import { createAudioResource, StreamType, type AudioResource } from '@discordjs/voice';
+import type { Logger } from 'pino';
 import { openPlaybackStream, type PlaybackPlan } from '../../audio/playback-stream.js';
-import type { CopyLoudness } from '../../jobs/schemas.js';
-import { GAIN_TOLERANCE_DB, type Loudness, type LoudnessCache } from './loudness.js';
+import type { AudioCopyStore } from '../../store/audio-copy-store.js';
+import { GAIN_TOLERANCE_DB, type LoudnessCache } from './loudness.js';
 
 /** How a stored copy is played: as stored, or re-encoded by ffmpeg with a volume factor (src/audio/playback-stream). */
 export type StreamPlan = PlaybackPlan;
@@ -55,30 +56,53 @@ async function readHead(path: string): Promise<Uint8Array | undefined> {
   }
 }
 
-/** What {@link openStoredTrack} needs. */
-export interface StoredTrackRequest {
-  /** The copy's path (AudioCopyStore.path). */
-  path: string;
-  trackId: string;
-  /** 0-200. */
-  volumePercent: number;
-  /** Where to start, in seconds. */
-  atS: number;
+/** How long a track just added waits for its audio copy while the copy job runs, in ms. */
+const COPY_WAIT_MS = 120_000;
+
+/** What {@link StoredCopies} reads and opens the copies with. */
+export interface StoredCopiesEnv {
+  audio: Pick<AudioCopyStore, 'info' | 'path' | 'size' | 'wanted'>;
   loudness: LoudnessCache;
-  /** The copy's loudness description (AudioCopyStore.info), when it has one. */
-  described?: CopyLoudness;
-  onError: (error: Error) => void;
+  /** Default "ffmpeg". */
   ffmpegPath?: string;
 }
 
-/**
- * Opens a stored copy with its loudness gain and the volume applied (see {@link streamPlan});
- * undefined when the server has no copy of the track.
- */
-export async function openStoredTrack(req: StoredTrackRequest): Promise<{ stream: TrackStream; plan: StreamPlan; loudness: Loudness } | undefined> {
-  const head = await readHead(req.path);
-  if (!head) return undefined;
-  const loudness = await req.loudness.gainFor(req.trackId, req.path, head, req.described);
-  const plan = streamPlan(req.volumePercent, loudness.gainDb, req.atS);
-  return { stream: openTrackStream(req.path, plan, req.trackId, req.onError, req.ffmpegPath), plan, loudness };
+/** One server's stored audio copies, opened as streams for its player. */
+export class StoredCopies {
+  constructor(
+    private readonly guildId: string,
+    private readonly env: StoredCopiesEnv,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * A track just added (`/play file:`) has its copy made by a job: waits while that copy is
+   * expected and not there yet, at most {@link COPY_WAIT_MS} and until `cancelled()`.
+   */
+  async waitFor(trackId: string, cancelled: () => boolean): Promise<void> {
+    const deadline = Date.now() + COPY_WAIT_MS;
+    while (Date.now() < deadline && !cancelled() && (await this.env.audio.size(this.guildId, trackId)) === 0) {
+      const expected = (await this.env.audio.wanted()).some((w) => w.guildId === this.guildId && w.hash === trackId);
+      if (!expected) return;
+      await new Promise((wake) => setTimeout(wake, 250));
+    }
+  }
+
+  /**
+   * Opens the copy of `trackId` at `atS` seconds with its loudness gain and the volume applied
+   * (see {@link streamPlan}); undefined when the server has no copy of the track.
+   * @param volumePercent the player's volume (0-200), read once the copy's description is in: a
+   *   change made meanwhile, while nothing played yet, applies to this stream
+   */
+  async open(trackId: string, atS: number, volumePercent: () => number): Promise<TrackStream | undefined> {
+    const info = await this.env.audio.info(this.guildId, trackId).catch((error: unknown) => void this.log.warn({ err: error }, 'audio copy description unreadable'));
+    const path = this.env.audio.path(this.guildId, trackId);
+    const percent = volumePercent();
+    const head = await readHead(path);
+    if (!head) return undefined;
+    const loudness = await this.env.loudness.gainFor(trackId, path, head, info?.loudness);
+    const plan = streamPlan(percent, loudness.gainDb, atS);
+    this.log.debug({ trackId, plan, loudness }, 'stream plan');
+    return openTrackStream(path, plan, trackId, (error) => this.log.warn({ err: error, trackId }, 'track stream failed'), this.env.ffmpegPath);
+  }
 }
