@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AudioError } from './errors.js';
-import { ffmpegFailure, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
+import { runDescribedFfmpeg, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
-import { classifyProbeFailure, lockedInputArgs, parseInputDump, type InputDescription } from './probe.js';
-import { runTool } from './run-tool.js';
+import { lockedInputArgs, type InputDescription } from './probe.js';
 
 export type { AudioSource } from './ffmpeg-job.js';
 
@@ -91,10 +90,6 @@ export function isSilent(samples: Float32Array, thresholdDbfs: number): boolean 
   return true;
 }
 
-// ffmpeg's dump of its input comes first; a huge tag block may push it past this, and then the
-// duration is simply not known early (the decoder's sample cap still holds).
-const MAX_INPUT_DUMP_CHARS = 64 * 1024;
-
 /**
  * Decodes with one ffmpeg run, which also describes its input (`-v info`): container, codec
  * and stated duration, read from stderr as it arrives, so that an input stating a duration over
@@ -124,26 +119,11 @@ async function runDecoder(
     '-t', String(limits.maxDurationS + 1),
     '-c:a', 'pcm_f32le', '-f', 'f32le', '-y', `file:${outputPath}`,
   ];
-  let dump = '';
-  let stated: number | undefined;
-  const result = await runTool(ffmpegPath, args, {
-    signal,
-    onStdout: () => true,
-    onStderr: (text) => {
-      if (dump.length >= MAX_INPUT_DUMP_CHARS) return true;
-      dump = (dump + text).slice(0, MAX_INPUT_DUMP_CHARS);
-      stated ??= parseInputDump(dump)?.durationS;
-      return stated === undefined || stated <= limits.maxDurationS;
-    },
-  });
-  if (result.stopped) throw tooLong(limits, `the container states ${stated?.toFixed(1)} s`);
-  const input = parseInputDump(dump);
-  if (result.exitCode !== 0) throw classifyDecodeFailure(input, `${dump}\n${result.stderr}`);
-  if (input === undefined) throw new AudioError('CORRUPT', undefined, { detail: 'ffmpeg did not describe its input' });
+  const { input, stderr } = await runDescribedFfmpeg(ffmpegPath, args, limits, signal);
   const samples = alignedFloat32(await readFile(outputPath));
   if (samples.length > limits.maxDurationS * sampleRateHz) throw tooLong(limits);
   if (samples.length === 0) {
-    throw new AudioError('CORRUPT', undefined, { detail: result.stderr.trim().slice(-2000) || 'no samples decoded' });
+    throw new AudioError('CORRUPT', undefined, { detail: stderr.trim().slice(-2000) || 'no samples decoded' });
   }
   const decodedS = samples.length / sampleRateHz;
   if (input.durationS !== undefined && decodedS < input.durationS * limits.minDecodedFraction) {
@@ -152,17 +132,6 @@ async function runDecoder(
     });
   }
   return { input, samples };
-}
-
-/**
- * Why ffmpeg failed: an opened input without sound is NOT_AUDIO, an opened audio input that then
- * failed is CORRUPT (or UNSUPPORTED without a decoder); an input that never opened is judged by
- * ffmpeg's complaints, as a probe's would be ({@link classifyProbeFailure}).
- */
-function classifyDecodeFailure(input: InputDescription | undefined, stderr: string): AudioError {
-  if (input === undefined) return classifyProbeFailure(stderr);
-  if (!input.hasAudio) return new AudioError('NOT_AUDIO', undefined, { detail: `no audio stream in ${input.formatName}` });
-  return ffmpegFailure(stderr);
 }
 
 /** The little-endian f32 samples of `bytes`, without a copy when they are already aligned. */

@@ -2,9 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio, isAudioError, peakDbfs, type AudioErrorCode, type AudioSource, type DecodedAudio, type DecodeOptions } from './index.js';
-import { encodeOpusCopy, oggOpusDurationS } from './encode.js';
-import { probeInput } from './probe.js';
-import { bestCorrelation, childToolPids, ffmpegMake, garbage, REAL_FLAC, scratchDir } from './test-media.js';
+import { encodeNormalisedOpusCopy, encodeOpusCopy, oggOpusDurationS } from './encode.js';
+import { bestCorrelation, childToolPids, ffmpegInputDump, ffmpegMake, garbage, REAL_FLAC, scratchDir } from './test-media.js';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let reference: DecodedAudio;
@@ -17,10 +16,11 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.dispose());
 
-async function probeOf(ogg: Uint8Array): Promise<{ codec?: string; channels?: number; demuxer: string }> {
-  const path = join(scratch.dir, `probe-${Math.random().toString(36).slice(2)}.ogg`);
+/** ffmpeg's own dump of a copy, e.g. "Input #0, ogg, from ..." and "  Stream #0:0: Audio: opus, 48000 Hz, mono, fltp". */
+async function dumpOf(ogg: Uint8Array): Promise<string> {
+  const path = join(scratch.dir, `dump-${Math.random().toString(36).slice(2)}.ogg`);
   await writeFile(path, ogg);
-  return probeInput('ffprobe', path, AbortSignal.timeout(10_000));
+  return ffmpegInputDump(path);
 }
 
 function rmsDb(samples: Float32Array): number {
@@ -39,7 +39,9 @@ describe('encodeOpusCopy of a real clip', () => {
 
   it('is Ogg/Opus, mono for a mono source, and about 64 kbit/s', async () => {
     expect(Buffer.from(ogg.subarray(0, 4)).toString('latin1')).toBe('OggS');
-    expect(await probeOf(ogg)).toMatchObject({ demuxer: 'ogg', codec: 'opus', channels: 1 });
+    const dump = await dumpOf(ogg);
+    expect(dump).toMatch(/^Input #0, ogg, /m);
+    expect(dump).toMatch(/^ {2}Stream #0:0: Audio: opus, 48000 Hz, mono,/m);
     const kbps = (ogg.length * 8) / 1000 / reference.durationS;
     expect(kbps).toBeGreaterThan(40);
     expect(kbps).toBeLessThan(90);
@@ -71,14 +73,57 @@ describe('encodeOpusCopy channels', () => {
     // Left: the clip; right: the clip at -20 dB. A mono copy would make them equal.
     const stereo = await ffmpegMake(['-i', REAL_FLAC, '-t', '5', '-af', 'pan=stereo|c0=c0|c1=0.1*c0', '-c:a', 'pcm_s16le'], join(scratch.dir, 'st.wav'));
     const ogg = await encodeOpusCopy({ path: stereo });
-    expect(await probeOf(ogg)).toMatchObject({ channels: 2 });
+    expect(await dumpOf(ogg)).toMatch(/Audio: opus, 48000 Hz, stereo,/);
     const left = await decodeAudio(await ffmpegCopyChannel(ogg, 0));
     const right = await decodeAudio(await ffmpegCopyChannel(ogg, 1));
     expect(rmsDb(left.samples) - rmsDb(right.samples)).toBeCloseTo(20, 0);
     expect(bestCorrelation(left.samples, right.samples, 4, 22_050 * 4).r).toBeGreaterThan(0.95);
 
     const surround = await ffmpegMake(['-i', REAL_FLAC, '-t', '3', '-af', 'pan=5.1|c0=c0|c1=c0|c2=c0|c3=0*c0|c4=c0|c5=c0', '-c:a', 'flac'], join(scratch.dir, 'sur.flac'));
-    expect(await probeOf(await encodeOpusCopy({ path: surround }))).toMatchObject({ channels: 2 });
+    expect(await dumpOf(await encodeOpusCopy({ path: surround }))).toMatch(/Audio: opus, 48000 Hz, stereo,/);
+  });
+
+  it("down-mixes 5.1 as ffmpeg's -ac 2 does, and keeps a mono input without a stated layout mono", async () => {
+    // Every channel at its own level, so that other down-mix weights would move left and right.
+    const pan = 'pan=5.1|c0=c0|c1=0.3*c0|c2=0.5*c0|c3=0.8*c0|c4=0.2*c0|c5=0.6*c0';
+    const surround = await ffmpegMake(['-i', REAL_FLAC, '-t', '4', '-af', pan, '-c:a', 'flac'], join(scratch.dir, 'levels.flac'));
+    const reference = await ffmpegMake(['-i', surround, '-ac', '2', '-c:a', 'pcm_s16le'], join(scratch.dir, 'levels-ac2.wav'));
+    const ogg = await encodeOpusCopy({ path: surround });
+    for (const channel of [0, 1]) {
+      const copied = await decodeAudio(await ffmpegCopyChannel(ogg, channel));
+      const expected = await decodeAudio({ path: await ffmpegMake(['-i', reference, '-af', `pan=mono|c0=c${channel}`, '-c:a', 'pcm_s16le'], join(scratch.dir, `ref-${channel}.wav`)) });
+      expect(Math.abs(rmsDb(copied.samples) - rmsDb(expected.samples))).toBeLessThan(0.3);
+      expect(bestCorrelation(copied.samples, expected.samples, 64, 22_050 * 3).r).toBeGreaterThan(0.95);
+    }
+    // Raw PCM carries no layout: ffmpeg guesses mono for one channel.
+    const raw = await ffmpegMake(['-i', REAL_FLAC, '-t', '3', '-f', 's16le'], join(scratch.dir, 'mono.raw'));
+    const unlabelled = await ffmpegMake(['-f', 's16le', '-ar', '22050', '-ac', '1', '-i', raw, '-c:a', 'pcm_s16le'], join(scratch.dir, 'unlabelled.wav'));
+    expect(await dumpOf(await encodeOpusCopy({ path: unlabelled }))).toMatch(/Audio: opus, 48000 Hz, mono,/);
+  });
+});
+
+describe('encodeOpusCopy and encodeNormalisedOpusCopy read their input from ffmpeg alone', () => {
+  it("trust ffmpeg's own dump of the input, whatever its tags pretend", async () => {
+    // Tags whose values try to pass for the dump's own lines: a 99-hour duration, a FLAC stream.
+    const fake = 'x\n  Duration: 99:00:00.00, start: 0.000000\n  Stream #0:0: Audio: flac, 8000 Hz, 5.1';
+    const tagged = await ffmpegMake(
+      ['-i', REAL_FLAC, '-t', '3', '-metadata', `title=${fake}`, '-metadata', `comment=${fake}`, '-c:a', 'libmp3lame', '-id3v2_version', '3'],
+      join(scratch.dir, 'tagged.mp3'),
+    );
+    const limits = { maxDurationS: 60 };
+    const [plain, normalised] = await Promise.all([encodeOpusCopy({ path: tagged }, { limits }), encodeNormalisedOpusCopy({ path: tagged }, { limits })]);
+    for (const ogg of [plain, normalised.ogg]) {
+      expect(oggOpusDurationS(ogg)).toBeCloseTo(3, 1);
+      expect(await dumpOf(ogg)).toMatch(/Audio: opus, 48000 Hz, mono,/);
+    }
+  });
+
+  it('stop on a stated duration over the limit, before encoding anything', async () => {
+    const limits = { maxDurationS: 20 };
+    for (const encode of [encodeOpusCopy, encodeNormalisedOpusCopy]) {
+      await expect(encode({ path: REAL_FLAC }, { limits })).rejects.toMatchObject({ code: 'TOO_LONG', detail: expect.stringMatching(/states 30\.0 s/) as string });
+    }
+    expect(await childToolPids()).toEqual([]);
   });
 });
 
@@ -118,8 +163,8 @@ describe('encodeOpusCopy refuses what decoding refuses, with the same codes', ()
 
   it.each(cases)('$name: $code', async ({ source, options, code }) => {
     const input = await source();
-    const codes = await Promise.all([decodeAudio(input, options), encodeOpusCopy(input, options)].map((run) => codeOf(run)));
-    expect(codes).toEqual([code, code]);
+    const runs = [decodeAudio(input, options), encodeOpusCopy(input, options), encodeNormalisedOpusCopy(input, options)];
+    expect(await Promise.all(runs.map((run) => codeOf(run)))).toEqual([code, code, code]);
   });
 
   it('leaves no ffmpeg running after a refusal or an abort', async () => {

@@ -2,7 +2,7 @@ import { AudioError } from './errors.js';
 import { collectFfmpegOutput, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
 import { DEFAULT_PEAK_CEILING_DBFS, DEFAULT_TARGET_LUFS, measureLoudness, normalisationGainDb, type LoudnessNormalisation } from './loudness.js';
-import { lockedInputArgs, probeInput } from './probe.js';
+import { lockedInputArgs, type InputDescription } from './probe.js';
 
 /** Opus always runs at 48 kHz; so does Discord voice. */
 export const OPUS_SAMPLE_RATE_HZ = 48_000;
@@ -21,8 +21,6 @@ export interface EncodeOptions {
   signal?: AbortSignal;
   /** The ffmpeg executable. Default "ffmpeg" from PATH. */
   ffmpegPath?: string;
-  /** The ffprobe executable. Default "ffprobe" from PATH. */
-  ffprobePath?: string;
   /** Gain applied before encoding, in dB (finite, within +-60). Default 0: the loudness is kept. */
   gainDb?: number;
 }
@@ -61,11 +59,9 @@ export async function encodeOpusCopy(source: AudioSource, options: EncodeOptions
   const bitrateKbps = checkedBitrate(options.bitrateKbps);
   const gainDb = options.gainDb ?? 0;
   if (!Number.isFinite(gainDb) || Math.abs(gainDb) > 60) throw new RangeError(`gainDb must be a finite number within +-60, got ${gainDb}`);
-  return withStagedInput(source, limits, options.signal, async (path, signal) => {
-    const probe = await probeInput(options.ffprobePath ?? 'ffprobe', path, signal);
-    if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
-    return encodeStaged(path, probe, { ffmpegPath: options.ffmpegPath ?? 'ffmpeg', bitrateKbps, gainDb, limits, signal });
-  });
+  return withStagedInput(source, limits, options.signal, (path, signal) =>
+    encodeStaged(path, { ffmpegPath: options.ffmpegPath ?? 'ffmpeg', bitrateKbps, gainDb, limits, signal }),
+  );
 }
 
 /**
@@ -83,11 +79,10 @@ export async function encodeNormalisedOpusCopy(source: AudioSource, options: Nor
   if (!Number.isFinite(targetLufs) || !Number.isFinite(ceiling)) throw new RangeError('targetLufs and peakCeilingDbfs must be finite');
   const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
   return withStagedInput(source, limits, options.signal, async (path, signal) => {
-    const probe = await probeInput(options.ffprobePath ?? 'ffprobe', path, signal);
-    if (probe.durationS !== undefined && probe.durationS > limits.maxDurationS) throw tooLong(limits);
+    // The loudness pass describes the input first and stops one stating too long a duration.
     const measured = await measureLoudness(ffmpegPath, path, limits, signal);
     const gainDb = normalisationGainDb(measured, targetLufs, ceiling);
-    const ogg = await encodeStaged(path, probe, { ffmpegPath, bitrateKbps, gainDb, limits, signal });
+    const ogg = await encodeStaged(path, { ffmpegPath, bitrateKbps, gainDb, limits, signal });
     return { ogg, loudness: { ...measured, targetLufs, gainDb } };
   });
 }
@@ -105,33 +100,39 @@ interface EncodeRun {
   signal: AbortSignal;
 }
 
-/** Encodes the probed, staged input and checks the copy's duration against the limits and the stated one. */
-async function encodeStaged(path: string, probe: { channels: number | undefined; durationS: number | undefined }, run: EncodeRun): Promise<Uint8Array> {
+/** Encodes the staged input and checks the copy's duration against the limits and the one its input states. */
+async function encodeStaged(path: string, run: EncodeRun): Promise<Uint8Array> {
   const { limits } = run;
-  const channels = probe.channels === 1 ? 1 : 2;
-  const ogg = await runEncoder(path, channels, run);
+  const { ogg, input } = await runEncoder(path, run);
   const encodedS = oggOpusDurationS(ogg);
   if (encodedS === undefined || encodedS <= 0) throw new AudioError('CORRUPT', undefined, { detail: 'no audio encoded' });
   if (encodedS > limits.maxDurationS) throw tooLong(limits);
-  if (probe.durationS !== undefined && encodedS < probe.durationS * limits.minDecodedFraction) {
+  if (input.durationS !== undefined && encodedS < input.durationS * limits.minDecodedFraction) {
     throw new AudioError('CORRUPT', undefined, {
-      detail: `encoded ${encodedS.toFixed(3)} s of a stated ${probe.durationS.toFixed(3)} s`,
+      detail: `encoded ${encodedS.toFixed(3)} s of a stated ${input.durationS.toFixed(3)} s`,
     });
   }
   return ogg;
 }
 
-async function runEncoder(path: string, channels: 1 | 2, { ffmpegPath, bitrateKbps, gainDb, limits, signal }: EncodeRun): Promise<Uint8Array> {
+/**
+ * One ffmpeg run at `-v info`, which describes its input as it starts (a stated duration over the
+ * limit stops it there) and encodes it; the input's description comes back with the copy.
+ */
+async function runEncoder(path: string, { ffmpegPath, bitrateKbps, gainDb, limits, signal }: EncodeRun): Promise<{ ogg: Uint8Array; input: InputDescription }> {
   const args = [
-    '-nostdin', '-hide_banner', '-nostats', '-v', 'error',
+    '-nostdin', '-hide_banner', '-nostats', '-v', 'info',
     ...lockedInputArgs(path),
     '-map', '0:a:0', '-map_metadata', '-1', '-map_chapters', '-1',
     // A little past the limit, so that a stream understating its duration is caught (and
     // refused below) without encoding all of it.
     '-t', String(limits.maxDurationS + 1),
-    '-ac', String(channels), '-ar', String(OPUS_SAMPLE_RATE_HZ),
-    // the gain in float, before libopus (which takes float samples): no clipping in between
-    ...(gainDb === 0 ? [] : ['-af', `volume=${gainDb.toFixed(2)}dB:precision=float`]),
+    '-ar', String(OPUS_SAMPLE_RATE_HZ),
+    // The gain in float, before libopus (which takes float samples): no clipping in between.
+    // Then ffmpeg picks mono or stereo itself: mono stays mono, two or more channels become
+    // stereo through the same down-mix as `-ac 2` (checked bit-exact on mono, stereo, 2.1, 4.0,
+    // quad, 5.1, 7.1, 9-channel and 16-channel input), so no probe has to count them first.
+    '-af', [...(gainDb === 0 ? [] : [`volume=${gainDb.toFixed(2)}dB:precision=float`]), 'aformat=channel_layouts=mono|stereo'].join(','),
     // Complexity 5 instead of libopus's 10: measured here on a 3-minute track, 1.40 s of CPU
     // instead of 2.08 s, and the copy is a playback copy at 64 kbit/s, not a master.
     '-c:a', 'libopus', '-b:a', `${bitrateKbps}k`, '-vbr', 'on', '-application', 'audio', '-compression_level', '5', '-frame_duration', String(OPUS_FRAME_MS),
@@ -139,8 +140,8 @@ async function runEncoder(path: string, channels: 1 | 2, { ffmpegPath, bitrateKb
   ];
   // VBR may run well over its target on dense material; this only stops runaway output.
   const maxBytes = Math.ceil(((limits.maxDurationS + 1) * bitrateKbps * 1000) / 8) * 3 + 1024 * 1024;
-  const { chunks, totalBytes } = await collectFfmpegOutput(ffmpegPath, args, maxBytes, limits, signal);
-  return Buffer.concat(chunks, totalBytes);
+  const { chunks, totalBytes, input } = await collectFfmpegOutput(ffmpegPath, args, maxBytes, limits, signal);
+  return { ogg: Buffer.concat(chunks, totalBytes), input };
 }
 
 /**

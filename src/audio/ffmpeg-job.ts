@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AudioError } from './errors.js';
 import type { AudioLimits } from './limits.js';
-import { MISSING_DECODER } from './probe.js';
+import { classifyProbeFailure, MISSING_DECODER, parseInputDump, type InputDescription } from './probe.js';
 import { runTool } from './run-tool.js';
 
 /**
@@ -97,31 +97,69 @@ export async function withStagedInput<T>(
   }
 }
 
+// ffmpeg's dump of its input comes first; a huge tag block may push it past this, and then the
+// duration is simply not known early (the caller's caps on output still hold).
+const MAX_INPUT_DUMP_CHARS = 64 * 1024;
+
+/** What an ffmpeg run that described its input gives back. */
+export interface DescribedRun {
+  /** ffmpeg's own description of its input (container, codec, stated duration). */
+  input: InputDescription;
+  /** The last few KiB of ffmpeg's stderr. */
+  stderr: string;
+}
+
 /**
- * Runs ffmpeg to the end and returns its stderr; a failed run is `UNSUPPORTED` when ffmpeg lacks
- * a decoder, else `CORRUPT`. `onStdout` may stop it (then `TOO_LONG`), as {@link runTool}'s.
+ * Runs ffmpeg (whose `args` must log at `-v info`, where it describes its input on stderr as it
+ * starts) and reads that description as it arrives: an input stating a duration over
+ * `limits.maxDurationS` is stopped before it is decoded. One process per pass rather than
+ * ffprobe beside ffmpeg: each start of these binaries costs 60-80 ms of CPU.
+ * `onStdout` may stop it too, as {@link runTool}'s.
+ * @throws AudioError TOO_LONG when stopped; else as {@link classifyFfmpegFailure} when ffmpeg
+ *   fails, CORRUPT when it ran without describing its input.
  */
-export async function runFfmpeg(
+export async function runDescribedFfmpeg(
   ffmpegPath: string,
   args: readonly string[],
   limits: AudioLimits,
   signal: AbortSignal,
   onStdout: (chunk: Buffer) => boolean = () => true,
-): Promise<string> {
-  const result = await runTool(ffmpegPath, args, { signal, onStdout });
-  if (result.stopped) throw tooLong(limits);
-  if (result.exitCode !== 0) throw ffmpegFailure(result.stderr);
-  return result.stderr;
+): Promise<DescribedRun> {
+  let dump = '';
+  let stated: number | undefined;
+  const result = await runTool(ffmpegPath, args, {
+    signal,
+    onStdout,
+    onStderr: (text) => {
+      if (dump.length >= MAX_INPUT_DUMP_CHARS) return true;
+      dump = (dump + text).slice(0, MAX_INPUT_DUMP_CHARS);
+      stated ??= parseInputDump(dump)?.durationS;
+      return stated === undefined || stated <= limits.maxDurationS;
+    },
+  });
+  if (result.stopped) {
+    throw tooLong(limits, stated !== undefined && stated > limits.maxDurationS ? `the container states ${stated.toFixed(1)} s` : undefined);
+  }
+  const input = parseInputDump(dump);
+  if (result.exitCode !== 0) throw classifyFfmpegFailure(input, `${dump}\n${result.stderr}`);
+  if (input === undefined) throw new AudioError('CORRUPT', undefined, { detail: 'ffmpeg did not describe its input' });
+  return { input, stderr: result.stderr };
 }
 
-/** The error of an ffmpeg run that opened its audio input and then failed: `UNSUPPORTED` without a decoder, else `CORRUPT`. */
-export function ffmpegFailure(stderr: string): AudioError {
+/**
+ * Why ffmpeg failed: an opened input without sound is NOT_AUDIO, an opened audio input that then
+ * failed is CORRUPT (or UNSUPPORTED without a decoder); an input that never opened is judged by
+ * ffmpeg's complaints, as a probe's would be ({@link classifyProbeFailure}).
+ */
+export function classifyFfmpegFailure(input: InputDescription | undefined, stderr: string): AudioError {
+  if (input === undefined) return classifyProbeFailure(stderr);
+  if (!input.hasAudio) return new AudioError('NOT_AUDIO', undefined, { detail: `no audio stream in ${input.formatName}` });
   return new AudioError(MISSING_DECODER.test(stderr) ? 'UNSUPPORTED' : 'CORRUPT', undefined, { detail: stderr.trim().slice(-2000) });
 }
 
 /**
- * Runs ffmpeg and collects its stdout. Output past `maxBytes` kills it and is `TOO_LONG` (an
- * endless or lying stream cannot fill memory); failures as {@link runFfmpeg}.
+ * Runs ffmpeg as {@link runDescribedFfmpeg} and collects its stdout. Output past `maxBytes` kills
+ * it and is `TOO_LONG` (an endless or lying stream cannot fill memory).
  */
 export async function collectFfmpegOutput(
   ffmpegPath: string,
@@ -129,14 +167,14 @@ export async function collectFfmpegOutput(
   maxBytes: number,
   limits: AudioLimits,
   signal: AbortSignal,
-): Promise<{ chunks: Buffer[]; totalBytes: number; stderr: string }> {
+): Promise<DescribedRun & { chunks: Buffer[]; totalBytes: number }> {
   const chunks: Buffer[] = [];
   let totalBytes = 0;
-  const stderr = await runFfmpeg(ffmpegPath, args, limits, signal, (chunk) => {
+  const run = await runDescribedFfmpeg(ffmpegPath, args, limits, signal, (chunk) => {
     totalBytes += chunk.length;
     if (totalBytes > maxBytes) return false;
     chunks.push(chunk);
     return true;
   });
-  return { chunks, totalBytes, stderr };
+  return { ...run, chunks, totalBytes };
 }

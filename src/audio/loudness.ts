@@ -1,5 +1,5 @@
 import { AudioError } from './errors.js';
-import { runFfmpeg } from './ffmpeg-job.js';
+import { runDescribedFfmpeg } from './ffmpeg-job.js';
 import type { AudioLimits } from './limits.js';
 import { storedCopyInputArgs } from './playback-stream.js';
 import { lockedInputArgs } from './probe.js';
@@ -81,8 +81,10 @@ export function parseEbur128Summary(stderr: string): Ebur128Summary {
 
 /**
  * Measures the integrated loudness and sample peak of the staged input at `path` (one ffmpeg run
- * through the `ebur128` filter, nothing written), under the same lock-down as decoding.
- * @throws AudioError as decoding does; the signal's reason when it aborts.
+ * through the `ebur128` filter, nothing written), under the same lock-down as decoding. The run
+ * describes its input as it starts: one that states a duration over `limits.maxDurationS` is
+ * stopped there, before it is decoded.
+ * @throws AudioError as decoding does (TOO_LONG, NOT_AUDIO, CORRUPT, UNSUPPORTED); the signal's reason when it aborts.
  */
 export async function measureLoudness(ffmpegPath: string, path: string, limits: AudioLimits, signal: AbortSignal): Promise<LoudnessMeasurement> {
   const args = [
@@ -93,7 +95,8 @@ export async function measureLoudness(ffmpegPath: string, path: string, limits: 
     '-af', 'ebur128=framelog=verbose:peak=sample',
     '-f', 'null', '-',
   ];
-  const { integratedLufs, samplePeakDbfs } = parseEbur128Summary(await runFfmpeg(ffmpegPath, args, limits, signal));
+  const { stderr } = await runDescribedFfmpeg(ffmpegPath, args, limits, signal);
+  const { integratedLufs, samplePeakDbfs } = parseEbur128Summary(stderr);
   if (samplePeakDbfs === undefined) throw new AudioError('CORRUPT', undefined, { detail: 'ffmpeg printed no sample peak' });
   return { integratedLufs, samplePeakDbfs };
 }

@@ -51,6 +51,19 @@ export async function ffmpegMake(args: readonly string[], outPath: string): Prom
   return outPath;
 }
 
+/**
+ * ffmpeg's dump of the file at `path` (`ffmpeg -i` without an output prints it, then fails),
+ * e.g. to read a copy's stream line: "  Stream #0:0: Audio: opus, 48000 Hz, mono, fltp".
+ */
+export async function ffmpegInputDump(path: string): Promise<string> {
+  const run = execFileAsync('ffmpeg', ['-nostdin', '-hide_banner', '-i', path]);
+  const failed = await run.then(
+    () => undefined,
+    (error: unknown) => error as { stderr?: string },
+  );
+  return failed?.stderr ?? '';
+}
+
 /** The samples of a 16-bit PCM WAV, parsed by hand (RIFF chunks, no ffmpeg). */
 export async function readWavInt16(path: string): Promise<{ samples: Int16Array; sampleRateHz: number; channels: number }> {
   const bytes = await readFile(path);
