@@ -30,7 +30,7 @@ export const AUDIO_DEMUXERS: readonly string[] = [
 /** The value for ffmpeg's `-format_whitelist`. */
 export const FORMAT_WHITELIST = AUDIO_DEMUXERS.join(',');
 
-/** The allowed demuxer that ffprobe named (its `format_name` may list aliases: "mov,mp4,m4a"). */
+/** The allowed demuxer that ffmpeg named in its input dump (the name may list aliases: "mov,mp4,m4a"). */
 export function allowedDemuxer(formatName: string): string | undefined {
   return formatName.split(',').find((name) => AUDIO_DEMUXERS.includes(name));
 }
