@@ -9,7 +9,7 @@ import { createQueue } from '../src/jobs/queues.js';
 import { ClassifyJobData, CopyJobData, QUEUE_NAMES, type CopyJobResult, type QueueName } from '../src/jobs/schemas.js';
 import { blobRedisEnv } from '../src/jobs/blob-handover.js';
 import { DATABASE_FILE } from '../src/store/open.js';
-import { childExecArgv, PROCESSOR_FILES } from './sandbox.js';
+import { childExecArgv, prestartChildren, PRESTARTED_QUEUES, PROCESSOR_FILES } from './sandbox.js';
 
 /** Default job lock in ms (bullmq's): a job whose worker died is taken over after about this long. */
 export const DEFAULT_LOCK_MS = 30_000;
@@ -37,6 +37,13 @@ export function defaultQueues(dataDir: string | undefined): QueueName[] {
 /** Running workers; `close()` lets running jobs finish, then stops. */
 export interface RunningWorkers {
   workers: readonly Worker[];
+  /**
+   * Resolves (never rejects) once the sandbox children started ahead of jobs are ready, the genre
+   * model loaded and warmed up in the `classify` ones, and their workers take jobs: about 2 s
+   * after start (see {@link prestartChildren}). Logged as "workers warmed".
+   */
+  warmed: Promise<void>;
+  /** Waits for children still starting, lets running jobs finish, then stops. */
   close(): Promise<void>;
 }
 
@@ -50,7 +57,9 @@ function describeJob(job: Job | undefined): Record<string, unknown> {
  * this process's event loop; the children load the genre model (or open the store) once. A
  * completed classification enqueues the playback copy of its upload (copy queue): the copy
  * follows the analysis rather than competing with it for the cores. Lock and stalled-check
- * interval come from `config.jobLockMs`.
+ * interval come from `config.jobLockMs`. The `classify` children (one per concurrency slot)
+ * start at once, ahead of any job; that worker takes jobs once they are ready
+ * ({@link RunningWorkers.warmed}), the others at once.
  */
 export async function startWorkers(
   config: WorkerConfig,
@@ -60,6 +69,7 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const lockMs = config.jobLockMs ?? DEFAULT_LOCK_MS;
   const workers: Worker[] = [];
+  const served = new Map<Worker, { queue: QueueName; processor: string }>();
   const copies = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, { connection, ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}) });
   copies.on('error', (error) => logger.error({ err: error, queue: QUEUE_NAMES.copy }, 'queue error'));
   // (holds the Redis password when there is one: never logged)
@@ -99,15 +109,31 @@ export async function startWorkers(
       if (queue === QUEUE_NAMES.copy) forgetUpload(copies, job, log);
     });
     workers.push(worker);
+    served.set(worker, { queue, processor });
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  for (const worker of workers) {
-    worker.run().catch((error: unknown) => logger.error({ err: error, queue: worker.name }, 'worker stopped'));
-  }
+  let closing = false;
+  const warmed = Promise.all(
+    workers.map(async (worker) => {
+      const { queue, processor } = served.get(worker) ?? {};
+      const log = logger.child({ queue });
+      // before run(): a job that came while they start would fork one child more
+      const children = queue && processor && PRESTARTED_QUEUES.has(queue) ? await prestartChildren(worker, processor, worker.concurrency, log) : 0;
+      if (!closing) worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped'));
+      return children;
+    }),
+  ).then(
+    (children) => logger.info({ children: children.reduce((a, b) => a + b, 0) }, 'workers warmed'),
+    (error: unknown) => logger.error({ err: error }, 'workers not warmed'),
+  );
   logger.info({ queues: workers.map((w) => w.name), concurrency: options.concurrency ?? config.workerConcurrency, lockMs }, 'workers started');
   return {
     workers,
+    warmed,
     close: async () => {
+      closing = true;
+      // children still starting join the pool first, whose close() then ends them with the rest
+      await warmed;
       await Promise.all(workers.map((w) => w.close()));
       await copies.close();
     },

@@ -1,4 +1,6 @@
+import type { Worker } from 'bullmq';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '../src/infra/logger.js';
 import type { QueueName } from '../src/jobs/schemas.js';
 
 /**
@@ -35,4 +37,58 @@ export function childExecArgv(parentExecArgv: readonly string[] = process.execAr
   const kept = parentExecArgv.filter((arg) => /^--(max-old-space-size|initial-old-space-size|enable-source-maps)/.test(arg));
   const heapFloor = kept.some((arg) => arg.startsWith('--initial-old-space-size')) ? [] : [`--initial-old-space-size=${CHILD_INITIAL_OLD_SPACE_MIB}`];
   return [...kept, ...heapFloor, '--import', tsx];
+}
+
+/**
+ * Queues whose sandbox children start with their worker rather than with its first jobs: a member
+ * waits for the classification, and a cold child added 1.4-2 s to the first one (tsx and the
+ * processor's imports, the genre model, first calls of the feature kernels). One child per
+ * concurrency slot, as many as the jobs would start anyway.
+ */
+export const PRESTARTED_QUEUES: ReadonlySet<QueueName> = new Set<QueueName>(['classify']);
+
+/** What {@link prestartChildren} uses of bullmq's (private, undocumented) child pool. */
+interface ChildPoolShape {
+  retain(processFile: string): Promise<unknown>;
+  release(child: unknown): void;
+}
+
+/** The child pool of a sandboxed `worker` (bullmq 6: its private `childPool`), or undefined when it has none of that shape. */
+function childPoolOf(worker: Worker): ChildPoolShape | undefined {
+  const pool: unknown = Reflect.get(worker, 'childPool');
+  if (typeof pool !== 'object' || pool === null) return undefined;
+  const retain: unknown = Reflect.get(pool, 'retain');
+  const release: unknown = Reflect.get(pool, 'release');
+  return typeof retain === 'function' && typeof release === 'function' ? (pool as ChildPoolShape) : undefined;
+}
+
+/**
+ * Starts `count` sandbox children of `worker` for `processorFile` now and hands them to its pool
+ * as free ones, so that its first jobs find them started: the processor module imported, and what
+ * it prepares at import (workers/classify.ts: the model) under way. Call it before `worker.run()`:
+ * a job that came while the children start would fork one more. bullmq has no public API for this:
+ * it goes through the Worker's private `childPool` (bullmq 6: `retain(file)` forks a child and
+ * waits until it has imported the processor, `release(child)` makes it free for jobs; the pool
+ * kills free children on `close()`). Where that is not there (another bullmq), it logs a warning
+ * and the children start with their jobs, as before. A child that fails to start is logged, and
+ * its job starts another (and fails as it would have).
+ * @returns how many children were started and left free.
+ */
+export async function prestartChildren(worker: Worker, processorFile: string, count: number, log: Logger): Promise<number> {
+  const pool = childPoolOf(worker);
+  if (!pool) {
+    log.warn("bullmq's child pool is not where it was: sandbox children start with their first jobs");
+    return 0;
+  }
+  const started = await Promise.allSettled(Array.from({ length: count }, () => pool.retain(processorFile)));
+  let free = 0;
+  for (const outcome of started) {
+    if (outcome.status === 'fulfilled') {
+      pool.release(outcome.value);
+      free += 1;
+    } else {
+      log.warn({ err: outcome.reason as unknown }, 'a sandbox child did not start ahead of its jobs');
+    }
+  }
+  return free;
 }
