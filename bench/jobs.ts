@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
 import { isMain, machineCpuMs, writeResult } from './results.js';
@@ -47,7 +48,10 @@ export interface JobsBenchResult {
   everyQueue: { one: Batch; two: Batch; speedup: number };
   /** Enqueue-to-result time of a 3-minute MP3 with one idle, warm worker process (target p95 <= 3000). */
   latencyMs: { runs: number; p50: number; p95: number; max: number };
-  /** The first job of a just-started worker process (its child loads tsx, tfjs and the model). */
+  /**
+   * The first job (a 30 s clip) of a just-started worker process, enqueued once it has logged
+   * "workers warmed": its classify child, started ahead of jobs, has loaded the model and warmed up.
+   */
   coldFirstJobMs: number;
 }
 
@@ -61,15 +65,29 @@ export interface JobsBenchOptions {
   latencyRuns?: number;
 }
 
-function startWorkerProcesses(count: number, redis: TestRedis, prefix: string, queues?: string): ChildProcess[] {
-  return Array.from({ length: count }, () =>
+/**
+ * `count` `npm run worker` processes, and a promise that each has logged "workers warmed" (the
+ * classify children it starts ahead of jobs are ready). Their logs (info) are read and dropped.
+ */
+function startWorkerProcesses(count: number, redis: TestRedis, prefix: string, queues?: string): { children: ChildProcess[]; warmed: Promise<void> } {
+  const children = Array.from({ length: count }, () =>
     spawn(process.execPath, [...childExecArgv([]), join(ROOT, 'workers/main.ts')], {
       cwd: ROOT,
       detached: true,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'warn', ...(queues !== undefined && { WORKER_QUEUES: queues }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', LOG_LEVEL: 'info', ...(queues !== undefined && { WORKER_QUEUES: queues }) },
     }),
   );
+  const warmed = children.map(
+    (child) =>
+      new Promise<void>((resolve, reject) => {
+        child.once('exit', (code, signal) => reject(new Error(`worker process exited (${code ?? signal}) before it warmed up`)));
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (line.includes('"msg":"workers warmed"')) resolve();
+        });
+      }),
+  );
+  return { children, warmed: Promise.all(warmed).then(() => undefined) };
 }
 
 async function stopWorkerProcesses(children: readonly ChildProcess[]): Promise<void> {
@@ -125,9 +143,10 @@ async function throughput(
 ): Promise<Batch & { coldMs: number }> {
   const prefix = uniquePrefix(`bench${workers}`);
   const queues = createJobQueues({ connection: redis.connection, prefix }, (error) => console.error(error));
-  const children = startWorkerProcesses(workers, redis, prefix, workerQueues);
+  const { children, warmed } = startWorkerProcesses(workers, redis, prefix, workerQueues);
   const withCopies = workerQueues === undefined;
   try {
+    await warmed;
     const cold = await runBatch(queues, warmUp.slice(0, 1), withCopies);
     await runBatch(queues, warmUp.slice(1, 1 + 2 * workers), withCopies);
     const { jobsPerSecond, cpu } = await runBatch(queues, batch, withCopies);
@@ -154,9 +173,10 @@ async function latency(redis: TestRedis, runs: number): Promise<number[]> {
   const bytes = new Uint8Array(readFileSync(await threeMinuteMp3()));
   const prefix = uniquePrefix('bench-latency');
   const queues = createJobQueues({ connection: redis.connection, prefix }, (error) => console.error(error));
-  const children = startWorkerProcesses(1, redis, prefix);
+  const { children, warmed } = startWorkerProcesses(1, redis, prefix);
   const times: number[] = [];
   try {
+    await warmed;
     for (let i = 0; i <= runs; i++) {
       const start = performance.now();
       const { jobId } = await enqueueClassify(queues.classify, bytes, 'three-minutes.mp3');
