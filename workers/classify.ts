@@ -26,12 +26,13 @@ function drawSpectrogram(analysis: TrackAnalysis, logMel: LogMelSpectrogram, tit
 
 /**
  * Does, as the child starts, what its first job would otherwise pay for (workers/run.ts starts
- * classify children ahead of their jobs, and waits for this): loads the genre model, then analyses and draws one
- * analysis window of quiet noise, which compiles the feature kernels' wasm, lets V8 optimise the
- * hot loops and sizes the reused buffers; and opens the child's Redis connection. Measured in one process: the first analysis and picture
- * of a 30 s clip took 0.38-0.64 s against 0.12-0.21 s for the next ones, and 0.18-0.2 s after this
- * warm-up, which itself took 0.35-0.5 s. Never fails: a model that does not load is loaded again
- * by the job that needs it, and fails that job as before.
+ * classify children ahead of their jobs, and waits for this): loads the genre model, then
+ * analyses and draws one analysis window of quiet noise, which compiles the feature kernels'
+ * wasm, lets V8 optimise the hot loops and sizes the reused buffers; and opens the child's Redis
+ * connection. Measured in one process: the first analysis and picture of a 30 s clip took
+ * 0.38-0.64 s against 0.12-0.21 s for the next ones, and 0.18-0.2 s after this warm-up, which
+ * itself took 0.35-0.5 s. Never fails: a model that does not load is loaded again by the job
+ * that needs it, and fails that job as before.
  */
 async function warmUp(): Promise<void> {
   const model = await genreModel();
@@ -51,7 +52,7 @@ async function warmUp(): Promise<void> {
 }
 
 // Awaited by the import, so that a child started ahead of jobs (bullmq's child init waits for the
-// import) is warm when `startWorkers` resolves; caught, so that the import never fails with it.
+// import) is warm once the worker's `warmed` resolves; caught, so the import never fails with it.
 await warmUp().catch(() => undefined);
 
 /**
