@@ -24,6 +24,11 @@ export function estimateTuning(spectrum: Float32Array, nFrames: number, nBins: n
   return tuningFromPeaks(piptrackPeaks(spectrum, nFrames, nBins, sampleRateHz, nFft));
 }
 
+/** How many peaks {@link piptrackPeaks} can find in `nFrames` frames searched over bins lo..hi: at most one in two bins (a peak's right neighbour is not one). */
+export function peakCapacity(nFrames: number, { lo, hi }: { lo: number; hi: number }): number {
+  return hi < lo ? 0 : nFrames * ((hi - lo + 2) >> 1);
+}
+
 /** The peaks of the last call, reused (this module's own: views of them are valid until the next call). */
 let peakScratch = new Float32Array(0);
 
@@ -35,8 +40,7 @@ let peakScratch = new Float32Array(0);
  */
 export function piptrackPeaks(spectrum: Float32Array, nFrames: number, nBins: number, sampleRateHz: number, nFft: number): TuningPeaks {
   const { lo, hi } = peakBins(nBins, sampleRateHz, nFft);
-  // at most one peak in two bins (a peak's right neighbour is not one)
-  const capacity = hi < lo ? 0 : nFrames * ((hi - lo + 2) >> 1);
+  const capacity = peakCapacity(nFrames, { lo, hi });
   if (peakScratch.length < 2 * capacity) peakScratch = new Float32Array(2 * capacity);
   const pitches = peakScratch.subarray(0, capacity);
   const mags = peakScratch.subarray(capacity, 2 * capacity);

@@ -1,4 +1,4 @@
-import type { TuningPeaks } from '../tuning.js';
+import { peakCapacity, type TuningPeaks } from '../tuning.js';
 import { bankSumsLayout } from './bank-sums.js';
 import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
 
@@ -25,8 +25,7 @@ export const chromaKernel: () => ChromaKernel | null = memoKernel(() => {
   return {
     chroma(power, nFrames, nBins, { lo, hi }, sampleRateHz, nFft, bankFor) {
       const at = bankSumsLayout(base, nFrames, nBins, 12);
-      // at most one peak in two bins (a peak's right neighbour is not one)
-      const capacity = hi < lo ? 0 : nFrames * ((hi - lo + 2) >> 1);
+      const capacity = peakCapacity(nFrames, { lo, hi });
       const pitchesAt = at.end;
       const magsAt = pitchesAt + 4 * capacity;
       ensureMemory(ex.memory, magsAt + 4 * capacity);
