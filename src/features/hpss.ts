@@ -120,10 +120,8 @@ function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Ar
 export function hpssSignals(samples: Float32Array, spec: Spectrogram, kernelSize = 31, into?: HpssSignals): HpssSignals {
   if (into !== undefined && (into.harmonic.length !== samples.length || into.percussive.length !== samples.length)) throw new RangeError('hpssSignals: `into` arrays must be as long as the samples');
   const { nFrames, nBins, nFft, hopLength } = spec;
-  // before the filters: a transform size's first use moves the workspace up past its new tables,
-  // and H and P would then be copied up to it
-  const wasm = fftPath.useWasm ? wasmStftFor(nFft) : null;
   const { harm, harmT, harmK, perc, percT, percK } = medianFilters(spec, kernelSize);
+  const wasm = fftPath.useWasm ? wasmStftFor(nFft) : null;
   if (wasm !== null && harmK === 1 && percK === 1) {
     // the loop below in float32 wasm/stft32.c (hpss_istft), eight frames at a time
     const window = periodicHann(nFft);

@@ -4,8 +4,8 @@ import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from 
  * The module that stft32.c and median.c are linked into (stft32.wasm, `npm run build:wasm`): the
  * float32 STFT (stft32-wasm.ts), the HPSS median filters (median-wasm.ts) and the HPSS inverse
  * STFT share one memory, so each reads the previous one's outputs where they were written. From
- * its heap base the memory holds the tables of every transform size used so far, then one
- * workspace ({@link workspace}) that every call reuses.
+ * its heap base the memory holds the tables of every transform size used so far ({@link tablesFor}),
+ * then one workspace ({@link workspace}) that every call reuses.
  */
 export interface Stft32Exports extends KernelExports {
   stft_frames: (padded: number, halfWindow: number, x: number, cosT: number, sinT: number, bitrev: number, log2n: number,
@@ -15,10 +15,12 @@ export interface Stft32Exports extends KernelExports {
   median_rows: (input: number, output: number, rows: number, cols: number, size: number) => number;
 }
 
-/** An instance of the module and where its workspace starts. */
+/** An instance of the module, its tables, and where its workspace starts. */
 export interface Stft32Module {
   ex: Stft32Exports;
-  /** The end of the per-size tables (stft32-wasm.ts moves it when it adds a size): the workspace starts here. */
+  /** The tables of each transform size used so far ({@link tablesFor}). */
+  tables: Map<number, SizeTables>;
+  /** The end of the per-size tables ({@link tablesFor} moves it when it adds a size): the workspace starts here. */
   top: number;
 }
 
@@ -27,11 +29,53 @@ export const STFT32_WASM_URL = new URL('./stft32.wasm', import.meta.url);
 /** A fresh instance over the given wasm binary (the memoised one is {@link stft32Module}). */
 export function instantiateStft32(source: URL | Uint8Array): Stft32Module {
   const { exports: ex, heapBase } = instantiateKernel<Stft32Exports>(source);
-  return { ex, top: heapBase };
+  return { ex, tables: new Map(), top: heapBase };
 }
 
 /** The shared instance, or null when WebAssembly (with SIMD) is unavailable here. */
 export const stft32Module: () => Stft32Module | null = memoKernel(() => instantiateStft32(STFT32_WASM_URL));
+
+/**
+ * Byte addresses of one transform size's tables: the twiddles e^(-2 pi i j / size) (cos and
+ * sin), the bit reversal of fft32.h, and the batch buffer of stft32.c.
+ */
+export interface SizeTables {
+  log2n: number;
+  cos: number;
+  sin: number;
+  bitrev: number;
+  batch: number;
+}
+
+/**
+ * The tables of transforms of `size` points (a power of two) in `m`, made on the size's first use:
+ * they go at the workspace's start and move it up past them, so a workspace taken before (and
+ * views of it) is overwritten and may be detached: "the next call of the module".
+ */
+export function tablesFor(m: Stft32Module, size: number): SizeTables {
+  const known = m.tables.get(size);
+  if (known) return known;
+  const log2n = Math.log2(size);
+  const cosAt = align(m.top);
+  const sinAt = cosAt + align(4 * size);
+  const bitrevAt = sinAt + align(4 * size);
+  const batchAt = bitrevAt + align(4 * size);
+  m.top = batchAt + 32 * size;
+  ensureMemory(m.ex.memory, m.top);
+  const cos = floatsAt(m, cosAt, size);
+  const sin = floatsAt(m, sinAt, size);
+  const bitrev = new Int32Array(m.ex.memory.buffer, bitrevAt, size);
+  for (let j = 0; j < size; j++) {
+    cos[j] = Math.cos((2 * Math.PI * j) / size);
+    sin[j] = -Math.sin((2 * Math.PI * j) / size);
+    let r = 0;
+    for (let b = 0; b < log2n; b++) r |= ((j >> b) & 1) << (log2n - 1 - b);
+    bitrev[j] = r;
+  }
+  const tables = { log2n, cos: cosAt, sin: sinAt, bitrev: bitrevAt, batch: batchAt };
+  m.tables.set(size, tables);
+  return tables;
+}
 
 /** What a call works on: transform size, hop, frame count and signal length. */
 export interface CallShape {
@@ -73,8 +117,12 @@ export interface Workspace {
 /** `x` rounded up to a multiple of 16 (the alignment of every array in the memory). */
 export const align = (x: number): number => (x + 15) & ~15;
 
-/** The workspace of `shape` in `m` (addresses only: the caller makes the memory exist, see {@link stage}). */
+/**
+ * The workspace of `shape` in `m`, past the tables of its transform size (made first when new,
+ * see {@link tablesFor}); addresses only beyond them: the caller makes the memory exist, see {@link stage}.
+ */
 export function workspace(m: Stft32Module, { size, hop, nFrames, nSamples }: CallShape): Workspace {
+  tablesFor(m, size);
   const cells = nFrames * ((size >> 1) + 1);
   const span = size + hop * (nFrames - 1);
   let next = align(m.top);

@@ -1,5 +1,5 @@
 import { ensureMemory } from './load.js';
-import { align, floatsAt, stage, stft32Module, workspace } from './stft32-module.js';
+import { floatsAt, stage, stft32Module, tablesFor, workspace } from './stft32-module.js';
 
 /**
  * The STFT frame loop of stft.ts and the inverse STFT of hpss.ts in float32 WebAssembly
@@ -73,25 +73,7 @@ export function wasmStftFor(size: number): WasmStft | null {
   const m = stft32Module();
   if (m === null) return null;
   const { ex } = m;
-  const log2n = Math.log2(size);
-  // per size: the twiddles e^(-2 pi i j / size) and the bit reversal of fft32.h, and the batch
-  // buffer; a workspace taken before (and views of it) is overwritten: "the next call of the module"
-  const cosAt = align(m.top);
-  const sinAt = cosAt + align(4 * size);
-  const bitrevAt = sinAt + align(4 * size);
-  const batchAt = bitrevAt + align(4 * size);
-  m.top = batchAt + 32 * size;
-  ensureMemory(ex.memory, m.top);
-  const cos = floatsAt(m, cosAt, size);
-  const sin = floatsAt(m, sinAt, size);
-  const bitrev = new Int32Array(ex.memory.buffer, bitrevAt, size);
-  for (let j = 0; j < size; j++) {
-    cos[j] = Math.cos((2 * Math.PI * j) / size);
-    sin[j] = -Math.sin((2 * Math.PI * j) / size);
-    let r = 0;
-    for (let b = 0; b < log2n; b++) r |= ((j >> b) & 1) << (log2n - 1 - b);
-    bitrev[j] = r;
-  }
+  const { log2n, cos: cosAt, sin: sinAt, bitrev: bitrevAt, batch: batchAt } = tablesFor(m, size);
   const paddedArea: WasmStft['paddedArea'] = (nSamples, hop, nFrames) => {
     const ws = workspace(m, { size, hop, nFrames, nSamples });
     ensureMemory(ex.memory, ws.end);

@@ -5,7 +5,8 @@ import { fftPath } from '../fft-cache.js';
 import { hpssSignals, type HpssSignals } from '../hpss.js';
 import { padSignal, stft, StftScratch, type Spectrogram, type StftConfig } from '../stft.js';
 import { readWav16 } from '../test-support.js';
-import { stft32Module } from './stft32-module.js';
+import { ensureMemory } from './load.js';
+import { stft32Module, workspace } from './stft32-module.js';
 import { wasmStftFor } from './stft32-wasm.js';
 
 /**
@@ -182,5 +183,17 @@ describe('the stft32 module\'s shared memory: STFT, median filters and inverse S
     const first = hpssSignals(samples, spec);
     expect(sameSignals(first, hpssSignals(samples, spec))).toBe(true);
     expect(worstLocalError(first.harmonic, bothPaths(() => hpssSignals(samples, spec)).viaJs.harmonic, samples, config.nFft)).toBeLessThanOrEqual(HPSS_REL_BOUND);
+  });
+
+  it('a workspace lies past the tables of its transform size (made by its first use): making that size\'s kernels afterwards leaves it intact', () => {
+    const m = stft32Module()!;
+    const shape = { size: 128, hop: 32, nFrames: 6, nSamples: 300 };
+    const ws = workspace(m, shape);
+    ensureMemory(m.ex.memory, ws.end);
+    const area = (): Int32Array => new Int32Array(m.ex.memory.buffer, ws.re, (ws.end - ws.re) / 4);
+    area().fill(0x5a5a5a5a);
+    expect(wasmStftFor(shape.size)).not.toBeNull();
+    expect(workspace(m, shape)).toEqual(ws);
+    expect(area().every((v) => v === 0x5a5a5a5a)).toBe(true);
   });
 });
