@@ -14,6 +14,8 @@ export function volumeReply(percent: number, outcome: VolumeOutcome, nowPercent:
       return `🔊 Volume ${percent}% was replaced by a newer change: it is ${nowPercent}%.`;
     case 'next-track':
       return `🔊 Volume ${percent}% from the next track: this one could not switch and goes on as it was.`;
+    case 'stopped':
+      return `🔊 Volume ${percent}% not applied: playback stopped.`;
   }
 }
 

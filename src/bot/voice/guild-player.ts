@@ -150,7 +150,7 @@ export class GuildPlayer {
     const switched = await switchStream(this.audio, p, (atS) => this.copies.open(p.track.trackId, atS, () => this.volumePercent), cancelled);
     if (!switched.ok) {
       // A newer /volume wins; a track that changed meanwhile already started at this volume.
-      if (switched.reason === 'cancelled') return change !== this.volumeChanges ? 'superseded' : this.closed ? 'idle' : 'applied';
+      if (switched.reason === 'cancelled') return change !== this.volumeChanges ? 'superseded' : this.closed ? 'stopped' : 'applied';
       if (switched.reason !== 'no-stream') this.log.warn({ trackId: p.track.trackId, volumePercent: percent, reason: switched.reason }, 'volume change not applied to the current track');
       return 'next-track';
     }

@@ -30,9 +30,10 @@ export interface PlayerEnv {
  * What a volume change did: `applied` (the current track now plays at it, or the track changed
  * and the next one started at it), `idle` (nothing plays: the next track starts at it),
  * `superseded` (a newer change replaced it before it took effect), `next-track` (the current
- * track could not switch and goes on as it was; the next one starts at it).
+ * track could not switch and goes on as it was; the next one starts at it), `stopped` (playback
+ * stopped before it took effect: the player is gone, and a new one starts at 100 %).
  */
-export type VolumeOutcome = 'applied' | 'idle' | 'superseded' | 'next-track';
+export type VolumeOutcome = 'applied' | 'idle' | 'superseded' | 'next-track' | 'stopped';
 
 /** What /nowplaying shows. */
 export interface PlayerStatus {
