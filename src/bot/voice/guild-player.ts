@@ -6,7 +6,7 @@ import { recordPlaybackFeedback } from './listen-feedback.js';
 import { NowPlayingMessages, trackLabel, type NowPlayingState } from './now-playing.js';
 import type { PlayerEnv, PlayerStatus, VolumeOutcome } from './player-env.js';
 import { SkipVotes, type SkipVoteResult } from './skip-votes.js';
-import { switchStream } from './stream-switch.js';
+import { positionS, switchStream } from './stream-switch.js';
 import { TrackQueue, type QueuedTrack } from './track-queue.js';
 import { StoredCopies, type TrackStream } from './track-stream.js';
 import { VoiceLink } from './voice-link.js';
@@ -164,7 +164,7 @@ export class GuildPlayer {
     const p = this.playing;
     return {
       ...(p && { track: p.track }),
-      elapsedS: p ? p.offsetS + p.stream.resource.playbackDuration / 1000 : 0,
+      elapsedS: p ? positionS(p) : 0,
       paused: this.audio.state.status === AudioPlayerStatus.Paused,
       volumePercent: this.volumePercent,
       radio: this.radio !== undefined,
@@ -201,7 +201,7 @@ export class GuildPlayer {
     if (!p || p.stream.resource !== resource || this.closed) return;
     this.playing = undefined;
     p.stream.close();
-    await this.recordFeedback(p, p.offsetS + resource.playbackDuration / 1000).catch((error: unknown) => this.log.error({ err: error }, 'listen feedback not recorded'));
+    await this.recordFeedback(p, positionS(p)).catch((error: unknown) => this.log.error({ err: error }, 'listen feedback not recorded'));
     await this.messages.update(p.track, this.nowPlayingState(), true);
     await this.advance();
   }

@@ -95,6 +95,11 @@ export interface PlayingStream {
   offsetS: number;
 }
 
+/** Where in the track `playing` is now, in seconds: where its stream started plus what it has played. */
+export function positionS(playing: PlayingStream): number {
+  return playing.offsetS + playing.stream.resource.playbackDuration / 1000;
+}
+
 /**
  * Switches `playing`, the stream that `audio` plays, to a new stream of the same track without a
  * gap: `open(atS)` opens it where the old one is at the call (`undefined`: `no-stream`), and
@@ -109,7 +114,7 @@ export async function switchStream(
   open: (atS: number) => Promise<TrackStream | undefined>,
   cancelled: () => boolean,
 ): Promise<CatchUpResult | { ok: false; reason: 'no-stream' }> {
-  const positionMs = (): number => (playing.offsetS + playing.stream.resource.playbackDuration / 1000) * 1000;
+  const positionMs = (): number => positionS(playing) * 1000;
   const startMs = positionMs();
   const next = await open(startMs / 1000);
   if (!next) return { ok: false, reason: 'no-stream' };
