@@ -91,17 +91,18 @@ export class StoredCopies {
   /**
    * Opens the copy of `trackId` at `atS` seconds with its loudness gain and the volume applied
    * (see {@link streamPlan}); undefined when the server has no copy of the track.
-   * @param volumePercent the player's volume (0-200), read once the copy's description is in: a
+   * @param volumePercent the player's volume (0-200), read once the loudness gain is known: a
    *   change made meanwhile, while nothing played yet, applies to this stream
    */
   async open(trackId: string, atS: number, volumePercent: () => number): Promise<TrackStream | undefined> {
     const info = await this.env.audio.info(this.guildId, trackId).catch((error: unknown) => void this.log.warn({ err: error }, 'audio copy description unreadable'));
     const path = this.env.audio.path(this.guildId, trackId);
-    const percent = volumePercent();
     const head = await readHead(path);
     if (!head) return undefined;
     const loudness = await this.env.loudness.gainFor(trackId, path, head, info?.loudness);
-    const plan = streamPlan(percent, loudness.gainDb, atS);
+    // read last: measuring an old copy's loudness may take seconds, and a /volume meanwhile finds
+    // nothing playing yet, so only this stream can carry it
+    const plan = streamPlan(volumePercent(), loudness.gainDb, atS);
     this.log.debug({ trackId, plan, loudness }, 'stream plan');
     return openTrackStream(path, plan, trackId, (error) => this.log.warn({ err: error, trackId }, 'track stream failed'), this.env.ffmpegPath);
   }
