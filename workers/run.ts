@@ -68,8 +68,7 @@ export async function startWorkers(
   options: StartWorkersOptions = {},
 ): Promise<RunningWorkers> {
   const lockMs = config.jobLockMs ?? DEFAULT_LOCK_MS;
-  const workers: Worker[] = [];
-  const served = new Map<Worker, { queue: QueueName; processor: string }>();
+  const started: { worker: Worker; queue: QueueName; processor: string; log: Logger }[] = [];
   const copies = createQueue<CopyJobData, CopyJobResult>(QUEUE_NAMES.copy, { connection, ...(config.queuePrefix ? { prefix: config.queuePrefix } : {}) });
   copies.on('error', (error) => logger.error({ err: error, queue: QUEUE_NAMES.copy }, 'queue error'));
   // (holds the Redis password when there is one: never logged)
@@ -108,17 +107,15 @@ export async function startWorkers(
       // the copy was the upload's last use: the bot keeps the copy, Redis need not keep the upload
       if (queue === QUEUE_NAMES.copy) forgetUpload(copies, job, log);
     });
-    workers.push(worker);
-    served.set(worker, { queue, processor });
+    started.push({ worker, queue, processor, log });
   }
+  const workers = started.map((s) => s.worker);
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   let closing = false;
   const warmed = Promise.all(
-    workers.map(async (worker) => {
-      const { queue, processor } = served.get(worker) ?? {};
-      const log = logger.child({ queue });
+    started.map(async ({ worker, queue, processor, log }) => {
       // before run(): a job that came while they start would fork one child more
-      const children = queue && processor && PRESTARTED_QUEUES.has(queue) ? await prestartChildren(worker, processor, worker.concurrency, log) : 0;
+      const children = PRESTARTED_QUEUES.has(queue) ? await prestartChildren(worker, processor, worker.concurrency, log) : 0;
       if (!closing) worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped'));
       return children;
     }),

@@ -43,7 +43,9 @@ export function childExecArgv(parentExecArgv: readonly string[] = process.execAr
  * Queues whose sandbox children start with their worker rather than with its first jobs: a member
  * waits for the classification, and a cold child added 1.4-2 s to the first one (tsx and the
  * processor's imports, the genre model, first calls of the feature kernels). One child per
- * concurrency slot, as many as the jobs would start anyway.
+ * concurrency slot: as many as concurrent jobs would start, though jobs that only ever come one at
+ * a time would have kept just one (with WORKER_CONCURRENCY above 1 the others then idle, each
+ * holding the model).
  */
 export const PRESTARTED_QUEUES: ReadonlySet<QueueName> = new Set<QueueName>(['classify']);
 
