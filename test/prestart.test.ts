@@ -63,8 +63,11 @@ describe('classify children started with the worker', () => {
 
   it('close() while the children are still starting ends them too', async () => {
     running = await startWorkers({ workerConcurrency: 1, queuePrefix: uniquePrefix('prestart-close') }, logger, redis.connection, { queues: [QUEUE_NAMES.classify] });
+    const { warmed } = running;
     await running.close();
     running = undefined;
+    // a child handed to the pool after close() returned would still be alive once warming is over
+    await warmed;
     expect(await sandboxChildPids()).toEqual([]);
   }, 60_000);
 });
