@@ -16,8 +16,7 @@ import { meanTempogram, onsetStrength } from '../tempo.js';
 import { readWav16 } from '../test-support.js';
 import { buildWasm, KERNELS } from './build.js';
 import { wasmFftFor } from './fft-wasm.js';
-import { instantiate, medianKernel, type MedianKernel } from './median-wasm.js';
-import { STFT32_WASM_URL } from './stft32-module.js';
+import { medianKernel, type MedianKernel } from './median-wasm.js';
 
 /**
  * Every feature through the wasm kernels against the JS paths: the float32 STFT and inverse STFT
@@ -52,13 +51,15 @@ function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
   return t;
 }
 
-/** Both wasm filters of a rows x cols matrix: [row medians, column medians], as int32 keys. */
+/**
+ * Both wasm filters of a rows x cols matrix, through the HPSS entry point (a spectrogram of
+ * nFft 2 (cols - 1) has cols bins): [row medians (P), column medians (H)], as int32 keys.
+ */
 function wasmBoth(kernel: MedianKernel, m: Float32Array, rows: number, cols: number, size: number): [Int32Array, Int32Array] {
-  const [a, b, c] = kernel.matrices(m.length);
-  a.set(new Int32Array(m.buffer, m.byteOffset, m.length));
-  expect(kernel.medianRows(a, b, rows, cols, size)).toBe(true);
-  expect(kernel.medianColumns(a, c, rows, cols, size)).toBe(true);
-  return [b.slice(), c.slice()];
+  const filtered = kernel.spectrumMedians(m, rows, 2 * (cols - 1), size);
+  expect(filtered).not.toBeNull();
+  const keys = (a: Float32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length).slice();
+  return [keys(filtered!.perc), keys(filtered!.harm)];
 }
 
 function expectSameBits(kernel: MedianKernel, m: Float32Array, rows: number, cols: number, size: number, label: string): void {
@@ -115,19 +116,11 @@ describe('WebAssembly median kernel', () => {
 
   it('reports negative values and rejects bad arguments', () => {
     const k = kernel!;
-    const [a, b] = k.matrices(16);
-    a.set(new Int32Array(Float32Array.from({ length: 16 }, (_, i) => (i === 5 ? -1 : i)).buffer));
-    expect(k.medianRows(a, b, 4, 4, 3)).toBe(false);
-    expect(k.medianColumns(a, b, 4, 4, 3)).toBe(false);
-    expect(() => k.medianRows(a, b, 4, 4, 4)).toThrow(RangeError);
-    expect(() => k.medianColumns(a, b, 4, 3, 3)).toThrow(RangeError);
-    expect(() => k.medianRows(new Int32Array(16), b, 4, 4, 3)).toThrow(RangeError);
-  });
-
-  it('a fresh instance from the same bytes works beside the shared one', () => {
-    const other = instantiate(readFileSync(STFT32_WASM_URL));
-    const m = Float32Array.from({ length: 8 * 8 }, (_, i) => (i * 7919) % 13);
-    expect(wasmBoth(other, m, 8, 8, 5)[0]).toEqual(wasmBoth(kernel!, m, 8, 8, 5)[0]);
+    const m = Float32Array.from({ length: 16 }, (_, i) => (i === 5 ? -1 : i));
+    expect(k.spectrumMedians(m, 4, 6, 3)).toBeNull();
+    expect(() => k.spectrumMedians(m.map(Math.abs), 4, 6, 4)).toThrow(RangeError);
+    expect(() => k.spectrumMedians(m.map(Math.abs), 4, 4, 3)).toThrow(RangeError);
+    expect(() => k.spectrumMedians(m.subarray(0, 15), 4, 6, 3)).toThrow(RangeError);
   });
 
   it('HPSS (mask, harmonic part) gives the same bits through the wasm and the JS medians', () => {

@@ -24,16 +24,11 @@ export interface Stft32Module {
   top: number;
 }
 
-export const STFT32_WASM_URL = new URL('./stft32.wasm', import.meta.url);
-
-/** A fresh instance over the given wasm binary (the memoised one is {@link stft32Module}). */
-export function instantiateStft32(source: URL | Uint8Array): Stft32Module {
-  const { exports: ex, heapBase } = instantiateKernel<Stft32Exports>(source);
-  return { ex, tables: new Map(), top: heapBase };
-}
-
 /** The shared instance, or null when WebAssembly (with SIMD) is unavailable here. */
-export const stft32Module: () => Stft32Module | null = memoKernel(() => instantiateStft32(STFT32_WASM_URL));
+export const stft32Module: () => Stft32Module | null = memoKernel(() => {
+  const { exports: ex, heapBase } = instantiateKernel<Stft32Exports>(new URL('./stft32.wasm', import.meta.url));
+  return { ex, tables: new Map(), top: heapBase };
+});
 
 /**
  * Byte addresses of one transform size's tables: the twiddles e^(-2 pi i j / size) (cos and
@@ -119,10 +114,11 @@ export const align = (x: number): number => (x + 15) & ~15;
 
 /**
  * The workspace of `shape` in `m`, past the tables of its transform size (made first when new,
- * see {@link tablesFor}); addresses only beyond them: the caller makes the memory exist, see {@link stage}.
+ * see {@link tablesFor}; a size that is not a power of two has none); addresses only beyond them: the caller makes the memory exist, see {@link stage}.
  */
 export function workspace(m: Stft32Module, { size, hop, nFrames, nSamples }: CallShape): Workspace {
-  tablesFor(m, size);
+  // only the STFT's sizes (powers of two) have tables: the median filters take any nFft
+  if ((size & (size - 1)) === 0) tablesFor(m, size);
   const cells = nFrames * ((size >> 1) + 1);
   const span = size + hop * (nFrames - 1);
   let next = align(m.top);
