@@ -27,27 +27,26 @@ export function machineCpuMs(): MachineCpuMs {
 }
 
 /**
- * CPU time of this process and of its children that have exited (ffmpeg runs), in ms: Linux's
- * /proc/self/stat (utime, stime, cutime, cstime), else this process alone from `process.cpuUsage`.
- * A child's time counts once it has been waited for, so read it after the work's promise settles.
+ * CPU time of this process (`process.cpuUsage`, in microseconds) and of its children that have
+ * exited, the ffmpeg runs (Linux's /proc/self/stat cutime + cstime, in 10 ms ticks; 0 elsewhere),
+ * in ms. A child's time counts once it has been waited for, so read it after the work's promise settles.
  */
 export function processTreeCpuMs(): number {
-  if (existsSync('/proc/self/stat')) {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    // fields after the parenthesised command name, which may itself hold spaces: state is field 3
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return ((fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0)) * MS_PER_TICK;
-  }
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+  const self = (user + system) / 1000;
+  if (!existsSync('/proc/self/stat')) return self;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // fields after the parenthesised command name, which may itself hold spaces: state is field 3
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return self + ((fields[13] ?? 0) + (fields[14] ?? 0)) * MS_PER_TICK;
 }
 
 const AT_START = machineCpuMs();
 
 /**
  * The machine a figure was measured on: figures without it mean little. `stealMsDuringRun` is
- * CPU time the hypervisor gave to other guests while this bench process wanted it, since the
- * process started (so it includes the suites run before in the same `npm run bench`): a sign of a busy host,
+ * CPU time the hypervisor gave to other guests while this machine's cores wanted to run (machine-wide,
+ * not this process alone), since the bench process started (so it includes the suites run before in the same `npm run bench`): a sign of a busy host,
  * which slows a whole run (four `features` runs in a row here: the 80 ms one saw 10 ms of steal,
  * the 122-130 ms ones 50-340 ms), so it helps tell a slow run from a slow change.
  */
