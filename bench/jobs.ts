@@ -52,7 +52,7 @@ export interface JobsBenchResult {
    * The first job (a 30 s clip) of a just-started worker process, enqueued once it has logged
    * "workers warmed": its classify child, started ahead of jobs, has loaded the model and warmed up.
    */
-  coldFirstJobMs: number;
+  firstJobOfNewWorkerMs: number;
 }
 
 /** Options of {@link benchJobs}. */
@@ -140,17 +140,17 @@ async function throughput(
   batch: { name: string; bytes: Uint8Array }[],
   warmUp: { name: string; bytes: Uint8Array }[],
   workerQueues?: string,
-): Promise<Batch & { coldMs: number }> {
+): Promise<Batch & { firstMs: number }> {
   const prefix = uniquePrefix(`bench${workers}`);
   const queues = createJobQueues({ connection: redis.connection, prefix }, (error) => console.error(error));
   const { children, warmed } = startWorkerProcesses(workers, redis, prefix, workerQueues);
   const withCopies = workerQueues === undefined;
   try {
     await warmed;
-    const cold = await runBatch(queues, warmUp.slice(0, 1), withCopies);
+    const first = await runBatch(queues, warmUp.slice(0, 1), withCopies);
     await runBatch(queues, warmUp.slice(1, 1 + 2 * workers), withCopies);
     const { jobsPerSecond, cpu } = await runBatch(queues, batch, withCopies);
-    return { jobsPerSecond, cpu, coldMs: cold.elapsedMs };
+    return { jobsPerSecond, cpu, firstMs: first.elapsedMs };
   } finally {
     await stopWorkerProcesses(children);
     await queues.close();
@@ -205,11 +205,11 @@ export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBen
   const redis = await startTestRedis();
   try {
     const rounds: { one: Batch; two: Batch }[] = [];
-    let coldFirstJobMs = Number.NaN;
+    let firstJobOfNewWorkerMs = Number.NaN;
     for (let round = 0; round < (options.rounds ?? 3); round++) {
       const one = await throughput(redis, 1, batch, warmUp, 'classify');
       const two = await throughput(redis, 2, batch, warmUp, 'classify');
-      if (round === 0) coldFirstJobMs = one.coldMs;
+      if (round === 0) firstJobOfNewWorkerMs = one.firstMs;
       rounds.push({ one: { jobsPerSecond: one.jobsPerSecond, cpu: one.cpu }, two: { jobsPerSecond: two.jobsPerSecond, cpu: two.cpu } });
     }
     const one = percentile(rounds.map((r) => r.one.jobsPerSecond).sort((a, b) => a - b), 50);
@@ -226,7 +226,7 @@ export async function benchJobs(options: JobsBenchOptions = {}): Promise<JobsBen
         speedup: everyTwo.jobsPerSecond / everyOne.jobsPerSecond,
       },
       latencyMs: { runs: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1) ?? Number.NaN },
-      coldFirstJobMs,
+      firstJobOfNewWorkerMs,
     };
   } finally {
     await redis.stop();
@@ -252,7 +252,7 @@ export function reportJobs(result: JobsBenchResult): void {
   const { one, two } = result.classify.jobsPerSecond;
   console.log(`classify queue: median ${one.toFixed(2)} -> ${two.toFixed(2)} jobs/s, 2 workers / 1 worker x${result.classify.speedup.toFixed(2)} (target >= 1.8)`);
   console.log(`uploads fully handled (analysis and copy), default workers: x${result.everyQueue.speedup.toFixed(2)}`);
-  console.log(`3-minute mp3, one idle worker, ${result.latencyMs.runs} runs: p50 ${result.latencyMs.p50.toFixed(0)} ms, p95 ${result.latencyMs.p95.toFixed(0)} ms; first job of a cold worker ${result.coldFirstJobMs.toFixed(0)} ms`);
+  console.log(`3-minute mp3, one idle worker, ${result.latencyMs.runs} runs: p50 ${result.latencyMs.p50.toFixed(0)} ms, p95 ${result.latencyMs.p95.toFixed(0)} ms; first job of a just-started worker, once warmed, ${result.firstJobOfNewWorkerMs.toFixed(0)} ms`);
   writeResult('jobs.json', result);
 }
 
