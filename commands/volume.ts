@@ -4,7 +4,7 @@ import { listeningPlayer, requireDj } from '../src/bot/voice/command-support.js'
 import type { VolumeOutcome } from '../src/bot/voice/guild-player.js';
 
 /** The answer to `/volume`, saying when the new volume is heard. */
-export function volumeReply(percent: number, outcome: VolumeOutcome, nowPercent: number): string {
+function volumeReply(percent: number, outcome: VolumeOutcome, nowPercent: number): string {
   switch (outcome) {
     case 'applied':
       return `🔊 Volume ${percent}%.`;
