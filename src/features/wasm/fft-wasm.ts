@@ -29,8 +29,13 @@ interface Exports extends KernelExports {
   tempogram_mean: (...args: number[]) => void;
 }
 
-export const FFT_WASM_URL = new URL('./fft.wasm', import.meta.url);
-/** Scratch arrays per size (the JS STFT and HPSS loops 2, tempogram 4). */
+const FFT_WASM_URL = new URL('./fft.wasm', import.meta.url);
+/**
+ * Scratch arrays per size: 2 for the JS fallbacks of stft.ts and hpss.ts, which run where the
+ * float32 kernels of stft32-wasm.ts cannot (nFft < 8; for the HPSS also where the JS medians run:
+ * fewer than 4 or more than 8192 frames or bins, a window over 255), and 4 for tempo.ts's JS tempogram loop
+ * (only for an empty onset envelope: the rest goes through tempogramMean).
+ */
 const MAX_BUFFERS = 4;
 
 const bySize = new Map<number, WasmFft>();

@@ -58,7 +58,7 @@ export interface HpssIstftArgs {
 }
 
 /** The smallest transform the kernels take (they move bins four at a time). */
-export const WASM_STFT_MIN_SIZE = 8;
+const WASM_STFT_MIN_SIZE = 8;
 
 const bySize = new Map<number, WasmStft>();
 
