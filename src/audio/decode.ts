@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AudioError } from './errors.js';
-import { runDescribedFfmpeg, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
+import { checkAgainstStatedDuration, runDescribedFfmpeg, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
 import { lockedInputArgs, type InputDescription } from './probe.js';
 
@@ -126,11 +126,7 @@ async function runDecoder(
     throw new AudioError('CORRUPT', undefined, { detail: stderr.trim().slice(-2000) || 'no samples decoded' });
   }
   const decodedS = samples.length / sampleRateHz;
-  if (input.durationS !== undefined && decodedS < input.durationS * limits.minDecodedFraction) {
-    throw new AudioError('CORRUPT', undefined, {
-      detail: `decoded ${decodedS.toFixed(3)} s of a stated ${input.durationS.toFixed(3)} s`,
-    });
-  }
+  checkAgainstStatedDuration(decodedS, input, limits, 'decoded');
   return { input, samples };
 }
 

@@ -1,5 +1,5 @@
 import { AudioError } from './errors.js';
-import { collectFfmpegOutput, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
+import { checkAgainstStatedDuration, collectFfmpegOutput, tooLong, withStagedInput, type AudioSource } from './ffmpeg-job.js';
 import { resolveAudioLimits, type AudioLimits } from './limits.js';
 import { DEFAULT_PEAK_CEILING_DBFS, DEFAULT_TARGET_LUFS, measureLoudness, normalisationGainDb, type LoudnessNormalisation } from './loudness.js';
 import { lockedInputArgs, type InputDescription } from './probe.js';
@@ -107,11 +107,7 @@ async function encodeStaged(path: string, run: EncodeRun): Promise<Uint8Array> {
   const encodedS = oggOpusDurationS(ogg);
   if (encodedS === undefined || encodedS <= 0) throw new AudioError('CORRUPT', undefined, { detail: 'no audio encoded' });
   if (encodedS > limits.maxDurationS) throw tooLong(limits);
-  if (input.durationS !== undefined && encodedS < input.durationS * limits.minDecodedFraction) {
-    throw new AudioError('CORRUPT', undefined, {
-      detail: `encoded ${encodedS.toFixed(3)} s of a stated ${input.durationS.toFixed(3)} s`,
-    });
-  }
+  checkAgainstStatedDuration(encodedS, input, limits, 'encoded');
   return ogg;
 }
 

@@ -26,6 +26,17 @@ export function tooLong(limits: AudioLimits, detail?: string): AudioError {
   return new AudioError('TOO_LONG', `That audio is too long: I analyse at most ${minutes} minutes.`, detail === undefined ? {} : { detail });
 }
 
+/**
+ * Throws CORRUPT when ffmpeg got less than `limits.minDecodedFraction` of the duration the input
+ * states (a truncated or broken file); nothing when the input states none.
+ * @param what `decoded` or `encoded`, for the detail
+ */
+export function checkAgainstStatedDuration(gotS: number, input: InputDescription, limits: AudioLimits, what: 'decoded' | 'encoded'): void {
+  if (input.durationS !== undefined && gotS < input.durationS * limits.minDecodedFraction) {
+    throw new AudioError('CORRUPT', undefined, { detail: `${what} ${gotS.toFixed(3)} s of a stated ${input.durationS.toFixed(3)} s` });
+  }
+}
+
 function tooLarge(limits: AudioLimits, bytes: number): AudioError {
   const mib = Math.round((limits.maxInputBytes / 1024 / 1024) * 10) / 10;
   return new AudioError('TOO_LARGE', `That file is too large: the limit is ${mib} MiB.`, {
