@@ -1,14 +1,14 @@
+import { layout } from './load.js';
+
 /**
  * Where the kernels built on bank-sums.h (chroma.c, mfcc.c) place their arrays, from the first
- * free address `base` (16-byte aligned): the input-major float64 bank (nIn x nOut), the frame-major
- * float32 input (nFrames x nIn), the frame-major float64 sums (nFrames x nOut, 16-byte aligned for
- * their v128 stores), and the first free address after them (16-byte aligned).
+ * free address `base`, each 16-byte aligned (load.ts layout, for the v128 stores): the input-major
+ * float64 bank (nIn x nOut), the frame-major float32 input (nFrames x nIn), the frame-major float64
+ * sums (nFrames x nOut), and the first free address after them.
  */
 export function bankSumsLayout(base: number, nFrames: number, nIn: number, nOut: number): { bank: number; x: number; out: number; end: number } {
-  const bank = base;
-  const x = bank + 8 * nOut * nIn;
-  const out = (x + 4 * nFrames * nIn + 15) & ~15;
-  return { bank, x, out, end: out + 8 * nOut * nFrames };
+  const { at: [bank, x, out], end } = layout(base, [8 * nOut * nIn, 4 * nFrames * nIn, 8 * nOut * nFrames]);
+  return { bank, x, out, end };
 }
 
 const inputMajorCache = new WeakMap<Float32Array | Float64Array, Float64Array>();

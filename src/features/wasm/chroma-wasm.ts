@@ -1,6 +1,6 @@
 import { peakCapacity, type TuningPeaks } from '../tuning.js';
 import { bankSumsLayout } from './bank-sums.js';
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /** chroma_stft's two passes over the power spectrogram in WebAssembly (chroma.c, committed as chroma.wasm; `npm run build:wasm`). */
 export interface ChromaKernel {
@@ -26,9 +26,8 @@ export const chromaKernel: () => ChromaKernel | null = memoKernel(() => {
     chroma(power, nFrames, nBins, { lo, hi }, sampleRateHz, nFft, bankFor) {
       const at = bankSumsLayout(base, nFrames, nBins, 12);
       const capacity = peakCapacity(nFrames, { lo, hi });
-      const pitchesAt = at.end;
-      const magsAt = pitchesAt + 4 * capacity;
-      ensureMemory(ex.memory, magsAt + 4 * capacity);
+      const { at: [pitchesAt, magsAt], end } = layout(at.end, [4 * capacity, 4 * capacity]);
+      ensureMemory(ex.memory, end);
       new Float32Array(ex.memory.buffer, at.x, nFrames * nBins).set(power.subarray(0, nFrames * nBins));
       const count = hi < lo ? 0 : ex.tuning_peaks(at.x, nFrames, nBins, lo, hi, sampleRateHz, nFft, pitchesAt, magsAt);
       const buf = ex.memory.buffer;

@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 import type FFT from 'fft.js';
 
 /**
@@ -64,21 +64,16 @@ export function wasmFftFor(fft: FFT): WasmFft | null {
     twiddles[2 * j + 2] = -table[j + 1]!;
     twiddles[2 * j + 3] = table[j + 1]!;
   }
-  const tableAt = m.top;
-  const bitrevAt = tableAt + 8 * twiddles.length;
-  const buffersAt = (bitrevAt + 4 * internals._bitrev.length + 15) & ~15;
-  m.top = buffersAt + MAX_BUFFERS * 8 * csize;
+  const { at: [tableAt, bitrevAt, buffersAt], end } = layout(m.top, [8 * twiddles.length, 4 * internals._bitrev.length, MAX_BUFFERS * 8 * csize]);
+  m.top = end;
   ensureMemory(ex.memory, m.top);
   new Float64Array(ex.memory.buffer, tableAt, twiddles.length).set(twiddles);
   new Int32Array(ex.memory.buffer, bitrevAt, internals._bitrev.length).set(internals._bitrev);
   const width = internals._width;
   const tempogramMean: WasmFft['tempogramMean'] = (padded, n, winLength, window) => {
     if (window.length !== winLength || 2 * winLength > size || padded.length < n + 2 * (winLength >> 1) || n < 1) throw new RangeError('wasm tempogram: arrays shorter than their shapes');
-    const align = (x: number): number => (x + 15) & ~15;
-    const paddedAt = m.top;
-    const windowAt = align(paddedAt + 8 * padded.length);
-    const sumAt = align(windowAt + 8 * winLength);
-    ensureMemory(ex.memory, sumAt + 8 * winLength);
+    const { at: [paddedAt, windowAt, sumAt], end } = layout(m.top, [8 * padded.length, 8 * winLength, 8 * winLength]);
+    ensureMemory(ex.memory, end);
     const buf = ex.memory.buffer;
     new Float64Array(buf, paddedAt, padded.length).set(padded);
     new Float64Array(buf, windowAt, winLength).set(window);

@@ -33,7 +33,24 @@ export function instantiateKernel<T extends KernelExports>(source: URL | Uint8Ar
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const bytes = source instanceof URL ? readFileSync(source) : source;
   const exports = new wasm.Instance(new wasm.Module(bytes), {}).exports as T;
-  return { exports, heapBase: (Number(exports.__heap_base.value) + 15) & ~15 };
+  return { exports, heapBase: align(Number(exports.__heap_base.value)) };
+}
+
+/** `x` rounded up to a multiple of 16 (the alignment of every array the loaders place). */
+export const align = (x: number): number => (x + 15) & ~15;
+
+/**
+ * Consecutive arrays of `bytes[i]` bytes from `base`, each at a 16-byte aligned address (for the
+ * kernels' v128 loads and stores): their addresses, and the first aligned address after them.
+ */
+export function layout<const T extends readonly number[]>(base: number, bytes: T): { at: { -readonly [K in keyof T]: number }; end: number } {
+  let next = align(base);
+  const at = bytes.map((b) => {
+    const here = next;
+    next = align(next + b);
+    return here;
+  });
+  return { at: at as { -readonly [K in keyof T]: number }, end: next };
 }
 
 /** Grows `memory` so that addresses below `byteEnd` exist. Views taken before a growth detach. */

@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /**
  * A mel filter bank stored sparsely (mel.ts builds it, mel.c reads this layout): band `m` covers
@@ -37,13 +37,8 @@ export const melKernel: () => MelKernel | null = memoKernel(() => {
     apply(power, nFrames, bank, out) {
       const { nBins, nMels, start, end, offset, weights } = bank;
       if (power.length < nFrames * nBins || out.length < nFrames * nMels) throw new RangeError('mel kernel: arrays shorter than their shapes');
-      const startAt = base;
-      const endAt = startAt + 4 * nMels;
-      const offsetAt = endAt + 4 * nMels;
-      const weightsAt = offsetAt + 4 * nMels;
-      const outAt = weightsAt + 4 * weights.length;
-      const powerAt = outAt + 4 * nFrames * nMels;
-      ensureMemory(ex.memory, powerAt + 4 * nFrames * nBins);
+      const { at: [startAt, endAt, offsetAt, weightsAt, outAt, powerAt], end: top } = layout(base, [4 * nMels, 4 * nMels, 4 * nMels, 4 * weights.length, 4 * nFrames * nMels, 4 * nFrames * nBins]);
+      ensureMemory(ex.memory, top);
       const buf = ex.memory.buffer;
       new Int32Array(buf, startAt, nMels).set(start);
       new Int32Array(buf, endAt, nMels).set(end);

@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /** onsetStrength's loop in WebAssembly (onset.c, committed as onset.wasm; `npm run build:wasm`). */
 export interface OnsetKernel {
@@ -16,10 +16,8 @@ export const onsetKernel: () => OnsetKernel | null = memoKernel(() => {
   return {
     strength(logMel, nFrames, nMels, lead, out) {
       if (logMel.length < nFrames * nMels || out.length !== nFrames) throw new RangeError('onset kernel: arrays do not fit their shapes');
-      const outAt = base;
-      const positiveAt = outAt + 8 * nFrames;
-      const logMelAt = positiveAt + 4 * nMels;
-      ensureMemory(ex.memory, logMelAt + 4 * nFrames * nMels);
+      const { at: [outAt, positiveAt, logMelAt], end } = layout(base, [8 * nFrames, 4 * nMels, 4 * nFrames * nMels]);
+      ensureMemory(ex.memory, end);
       const buf = ex.memory.buffer;
       new Float32Array(buf, logMelAt, nFrames * nMels).set(logMel.subarray(0, nFrames * nMels));
       const inside = new Float64Array(buf, outAt, nFrames);

@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /** spectralShape's loop in WebAssembly (spectral.c, committed as spectral.wasm; `npm run build:wasm`). */
 export interface SpectralKernel {
@@ -20,15 +20,14 @@ export const spectralKernel: () => SpectralKernel | null = memoKernel(() => {
     shape(magnitude, nFrames, nBins, binHz, rollPercent, out) {
       if (magnitude.length < nFrames * nBins) throw new RangeError('spectral kernel: magnitude shorter than its shape');
       const results = [out.centroidHz, out.bandwidthHz, out.rolloffHz] as const;
-      const at = [0, 1, 2].map((i) => base + 8 * i * nFrames);
-      const cumAt = (base + 24 * nFrames + 15) & ~15;
-      const magnitudeAt = cumAt + 32 * nBins;
-      ensureMemory(ex.memory, magnitudeAt + 4 * nFrames * nBins);
+      const { at: [centroidAt, bandwidthAt, rolloffAt, cumAt, magnitudeAt], end } = layout(base, [8 * nFrames, 8 * nFrames, 8 * nFrames, 32 * nBins, 4 * nFrames * nBins]);
+      const at = [centroidAt, bandwidthAt, rolloffAt] as const;
+      ensureMemory(ex.memory, end);
       const buf = ex.memory.buffer;
       new Float32Array(buf, magnitudeAt, nFrames * nBins).set(magnitude.subarray(0, nFrames * nBins));
       // the kernel writes only non-silent frames: start from the caller's arrays (zeros)
       results.forEach((r, i) => new Float64Array(buf, at[i], nFrames).set(r.subarray(0, nFrames)));
-      ex.spectral_shape(magnitudeAt, nFrames, nBins, binHz, rollPercent, at[0]!, at[1]!, at[2]!, cumAt);
+      ex.spectral_shape(magnitudeAt, nFrames, nBins, binHz, rollPercent, centroidAt, bandwidthAt, rolloffAt, cumAt);
       results.forEach((r, i) => r.set(new Float64Array(buf, at[i], nFrames)));
     },
   };

@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /** meanVar on float32 values in WebAssembly (stats.c, committed as stats.wasm; `npm run build:wasm`). */
 export interface StatsKernel {
@@ -15,11 +15,11 @@ export const statsKernel: () => StatsKernel | null = memoKernel(() => {
   const { exports: ex, heapBase: base } = instantiateKernel<Exports>(new URL('./stats.wasm', import.meta.url));
   return {
     meanVar(values) {
-      const valuesAt = base + 16;
-      ensureMemory(ex.memory, valuesAt + 4 * values.length);
+      const { at: [outAt, valuesAt], end } = layout(base, [16, 4 * values.length]);
+      ensureMemory(ex.memory, end);
       new Float32Array(ex.memory.buffer, valuesAt, values.length).set(values);
-      ex.mean_var(valuesAt, values.length, base);
-      const out = new Float64Array(ex.memory.buffer, base, 2);
+      ex.mean_var(valuesAt, values.length, outAt);
+      const out = new Float64Array(ex.memory.buffer, outAt, 2);
       return { mean: out[0]!, variance: out[1]! };
     },
   };

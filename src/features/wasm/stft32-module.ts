@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /**
  * The module that stft32.c and median.c are linked into (stft32.wasm, `npm run build:wasm`): the
@@ -51,11 +51,8 @@ export function tablesFor(m: Stft32Module, size: number): SizeTables {
   const known = m.tables.get(size);
   if (known) return known;
   const log2n = Math.log2(size);
-  const cosAt = align(m.top);
-  const sinAt = cosAt + align(4 * size);
-  const bitrevAt = sinAt + align(4 * size);
-  const batchAt = bitrevAt + align(4 * size);
-  m.top = batchAt + 32 * size;
+  const { at: [cosAt, sinAt, bitrevAt, batchAt], end } = layout(m.top, [4 * size, 4 * size, 4 * size, 32 * size]);
+  m.top = end;
   ensureMemory(m.ex.memory, m.top);
   const cos = floatsAt(m, cosAt, size);
   const sin = floatsAt(m, sinAt, size);
@@ -109,9 +106,6 @@ export interface Workspace {
   end: number;
 }
 
-/** `x` rounded up to a multiple of 16 (the alignment of every array in the memory). */
-export const align = (x: number): number => (x + 15) & ~15;
-
 /**
  * The workspace of `shape` in `m`, past the tables of its transform size (made first when new,
  * see {@link tablesFor}; a size that is not a power of two has none); addresses only beyond them: the caller makes the memory exist, see {@link stage}.
@@ -121,19 +115,11 @@ export function workspace(m: Stft32Module, { size, hop, nFrames, nSamples }: Cal
   if ((size & (size - 1)) === 0) tablesFor(m, size);
   const cells = nFrames * ((size >> 1) + 1);
   const span = size + hop * (nFrames - 1);
-  let next = align(m.top);
-  const place = (floats: number): number => {
-    const here = next;
-    next = align(next + 4 * floats);
-    return here;
-  };
-  const [re, im, magnitude, power, harm, perc] = [0, 1, 2, 3, 4, 5].map(() => place(cells)) as [number, number, number, number, number, number];
-  const matricesEnd = next;
-  return {
-    cells, span, re, im, magnitude, power, harm, perc, matricesEnd,
-    window: place(size), padded: place(nSamples + size), invWss: place(span), samples: place(nSamples),
-    y: place(span), harmonic: place(nSamples), percussive: place(nSamples), end: next,
-  };
+  const matrices = layout(m.top, [4 * cells, 4 * cells, 4 * cells, 4 * cells, 4 * cells, 4 * cells]);
+  const [re, im, magnitude, power, harm, perc] = matrices.at;
+  const rest = layout(matrices.end, [4 * size, 4 * (nSamples + size), 4 * span, 4 * nSamples, 4 * span, 4 * nSamples, 4 * nSamples]);
+  const [window, padded, invWss, samples, y, harmonic, percussive] = rest.at;
+  return { cells, span, re, im, magnitude, power, harm, perc, matricesEnd: matrices.end, window, padded, invWss, samples, y, harmonic, percussive, end: rest.end };
 }
 
 /** `length` floats of `m`'s memory at byte `at` (a view: a growth of the memory detaches it). */

@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateKernel, memoKernel, type KernelExports } from './load.js';
+import { ensureMemory, instantiateKernel, layout, memoKernel, type KernelExports } from './load.js';
 
 /** zeroCrossingRate's counts in WebAssembly (zcr.c, committed as zcr.wasm; `npm run build:wasm`). */
 export interface ZcrKernel {
@@ -33,9 +33,8 @@ export const zcrKernel: () => ZcrKernel | null = memoKernel(() => {
   const { exports: ex, heapBase: base } = instantiateKernel<Exports>(new URL('./zcr.wasm', import.meta.url));
   return {
     frames(samples, frameLength, hopLength, threshold, out) {
-      const outAt = base;
-      const samplesAt = outAt + 8 * out.length;
-      ensureMemory(ex.memory, samplesAt + 4 * samples.length);
+      const { at: [outAt, samplesAt], end } = layout(base, [8 * out.length, 4 * samples.length]);
+      ensureMemory(ex.memory, end);
       new Float32Array(ex.memory.buffer, samplesAt, samples.length).set(samples);
       ex.zcr_frames(samplesAt, samples.length, frameLength, hopLength, out.length, largestFloat32Below(-threshold), outAt);
       out.set(new Float64Array(ex.memory.buffer, outAt, out.length));
