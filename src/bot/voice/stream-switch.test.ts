@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { catchUp, PACKET_MS } from './stream-switch.js';
 
 /** An object-mode stream like the Ogg demuxer's output: packet i is one byte, i. */
@@ -62,6 +62,21 @@ describe('catchUp', () => {
       late.write(packet(0));
     }, 10);
     expect(await catchUp(late, { startMs: 0, positionMs: () => 0, timeoutMs: 5000, cancelled: () => !wanted })).toEqual({ ok: false, reason: 'cancelled' });
+  });
+
+  it('ends as cancelled while the new stream stays silent, well before its timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      let wanted = true;
+      let outcome: unknown;
+      // no packet ever comes: only a check made while it waits ends it before the 3 s timeout
+      void catchUp(packetStream(), { startMs: 0, positionMs: () => 0, timeoutMs: 3000, cancelled: () => !wanted }).then((r) => (outcome = r));
+      wanted = false;
+      await vi.advanceTimersByTimeAsync(500);
+      expect(outcome).toEqual({ ok: false, reason: 'cancelled' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives up when the stream ends before it caught up', async () => {

@@ -37,6 +37,9 @@ export interface CatchUpOptions {
   cancelled: () => boolean;
 }
 
+/** How often a waiting {@link catchUp} checks whether it is still wanted, in ms. */
+const CANCEL_CHECK_MS = 100;
+
 /** Resolves at the stream's next `readable`, `end`, `close` or `error`, or after `ms`. */
 function nextChange(stream: Readable, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -81,7 +84,9 @@ export async function catchUp(packets: Readable, options: CatchUpOptions): Promi
     if (packets.readableEnded || packets.destroyed) return { ok: false, reason: 'ended' };
     const leftMs = began + options.timeoutMs - performance.now();
     if (leftMs <= 0) return { ok: false, reason: 'timeout' };
-    await nextChange(packets, leftMs);
+    // wakes at least every CANCEL_CHECK_MS: a switch made moot (skip, stop, newer volume) while
+    // ffmpeg is silent ends then, not at its next packet or the timeout
+    await nextChange(packets, Math.min(leftMs, CANCEL_CHECK_MS));
   }
 }
 
