@@ -2,7 +2,7 @@
  * A float32 complex FFT that runs four independent transforms at once: lane l of every vector
  * belongs to transform l, and the real and imaginary parts sit in separate vectors (cx4), so a
  * butterfly is plain lane-wise arithmetic with no shuffles. Twiddles are scalars splatted across
- * the lanes. Included by stft32.c (each .c file builds one .wasm, so the transform is a header).
+ * the lanes. Included by stft32.c, whose module it is part of.
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
