@@ -120,6 +120,11 @@ describe('classify through Redis and a sandboxed worker', () => {
     // the copy was the upload's last use: the worker deletes it
     const uploads = await uploadStoreOf(queues.classify);
     await vi.waitFor(async () => expect(await uploads.get(jobId)).toBeUndefined(), { timeout: 10_000, interval: 100 });
+    // another server posts the file: the kept jobs answer it, and its upload is not stored again
+    expect((await enqueueClassify(queues.classify, bytes, 'again.wav')).existing).toBe(true);
+    expect(await uploads.get(jobId)).toBeUndefined();
+    expect(await waitForClassify(queues.classify, queues.events.classify, jobId)).toEqual(result);
+    expect((await waitForCopy(queues.copy, queues.events.copy, jobId)).audioCopy).toEqual(audioCopy);
     expect(audioCopy).toMatchObject({ mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000 });
     expect(audioCopy.loudness.targetLufs).toBe(-16);
     expect(audioCopy.loudness.gainDb).toBeCloseTo(Math.min(-16 - audioCopy.loudness.integratedLufs, -1 - (audioCopy.loudness.samplePeakDbfs ?? 0)), 1);

@@ -1,12 +1,12 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTestRedisWithClient } from '../../test/redis-hooks.js';
 import { uniquePrefix } from '../../test/redis.js';
 import { encodeFailure, JobFailure, UPLOAD_GONE, uploadGoneReason } from './failure.js';
 import { contentHash } from './hash.js';
-import { copyJobId, embedJobId, enqueueClassify, enqueueCopy, enqueueCopyOfClassify, enqueueEmbed, uploadStoreOf, waitForClassify, waitForEmbed } from './producer.js';
+import { copyJobId, embedJobId, enqueueClassify, enqueueCopy, enqueueCopyOfClassify, enqueueEmbed, uploadStoreOf, waitForClassify, waitForCopy, waitForEmbed } from './producer.js';
 import { createJobQueues, type JobQueues } from './queues.js';
-import { QUEUE_NAMES, type ClassifyJobData, type ClassifyJobResult } from './schemas.js';
+import { QUEUE_NAMES, type ClassifyJobData, type ClassifyJobResult, type CopyJobResult } from './schemas.js';
 import { BLOB_KINDS } from './blobs.js';
 
 const test = useTestRedisWithClient();
@@ -32,13 +32,13 @@ function worker(processor: (job: Job<ClassifyJobData>) => unknown, name: string 
 }
 
 /**
- * Waits until the classify job `jobId` has failed. A job that fails while the test's fresh
+ * Waits until the job `jobId` of `queue` is in `state`. A job that ends while the test's fresh
  * QueueEvents has not yet started reading its stream (bullmq's `waitUntilReady` resolves on the
- * connection, before the first XREAD) sends a `failed` event nobody reads, and a wait begun just
- * before it would then time out; a wait begun after the failure answers from the job's state.
+ * connection, before the first XREAD) sends an event nobody reads, and a wait begun just before
+ * it would then time out; a wait begun after the end answers from the job's state.
  */
-async function untilFailed(jobId: string): Promise<void> {
-  await vi.waitFor(async () => expect(await (await queues.classify.getJob(jobId))?.getState()).toBe('failed'), { timeout: 45_000, interval: 50 });
+async function untilState(queue: Queue, jobId: string, state: 'completed' | 'failed'): Promise<void> {
+  await vi.waitFor(async () => expect(await (await queue.getJob(jobId))?.getState()).toBe(state), { timeout: 45_000, interval: 50 });
 }
 
 const bytes = new TextEncoder().encode('pretend audio bytes');
@@ -55,6 +55,11 @@ function fakeResult(hash: string): ClassifyJobResult {
     tags: { title: 'A song' },
     spectrogramPngBase64: 'iVBORw0KGgo=',
   };
+}
+
+function fakeCopy(hash: string): CopyJobResult {
+  return { hash, audioCopy: { mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000,
+    loudness: { integratedLufs: -20, samplePeakDbfs: -3, targetLufs: -16, gainDb: 2 }, base64: 'T2dnUw==' } };
 }
 
 describe('enqueueClassify', () => {
@@ -87,6 +92,32 @@ describe('enqueueClassify', () => {
     expect(new Uint8Array(await uploads.get(hash) ?? [])).toEqual(bytes);
   });
 
+  it('a repeat post after the copy is made is answered from the completed jobs, without storing the upload again', async () => {
+    setUp();
+    worker((job) => fakeResult(job.data.hash));
+    worker((job) => fakeCopy(job.data.hash), QUEUE_NAMES.copy);
+    const { hash } = await enqueueClassify(queues.classify, bytes, 's.mp3');
+    await untilState(queues.classify, hash, 'completed');
+    const uploads = await uploadStoreOf(queues.classify);
+    // until its copy is made, a completed classification's upload is kept: its TTL restarts
+    await test.client.expire(uploads.key(hash), 60);
+    expect((await enqueueClassify(queues.classify, bytes, 'again.mp3')).existing).toBe(true);
+    expect(await test.client.ttl(uploads.key(hash))).toBeGreaterThan(BLOB_KINDS.upload.ttlS - 10);
+    const result = await waitForClassify(queues.classify, queues.events.classify, hash);
+    // as the workers do: the copy job follows the classification and deletes the upload once done
+    const copy = await enqueueCopyOfClassify(queues.copy, { hash });
+    await untilState(queues.copy, copy.jobId, 'completed');
+    const { audioCopy } = await waitForCopy(queues.copy, queues.events.copy, hash);
+    await uploads.delete(hash);
+
+    // another server posts the same file: the kept jobs answer it, and nothing would read the upload
+    expect(await enqueueClassify(queues.classify, bytes, 'again.mp3')).toEqual({ jobId: hash, hash, existing: true });
+    expect(await test.client.keys(`${prefix}:upload:*`)).toEqual([]);
+    expect(await waitForClassify(queues.classify, queues.events.classify, hash)).toEqual(result);
+    expect(await enqueueCopyOfClassify(queues.copy, { hash })).toEqual({ ...copy, existing: true });
+    expect((await waitForCopy(queues.copy, queues.events.copy, hash)).audioCopy).toEqual(audioCopy);
+  }, 60_000);
+
   it('rejects empty, too large and badly named uploads before enqueueing', async () => {
     setUp();
     await expect(enqueueClassify(queues.classify, new Uint8Array(0), 'a.mp3')).rejects.toThrow(RangeError);
@@ -108,7 +139,7 @@ describe('enqueueClassify', () => {
     // end-to-end tests' bots and workers, and 10 s was once not enough for the events to arrive.
     const jobId = contentHash(bytes);
     await queues.classify.add('classify', { hash: jobId, fileName: 's.mp3' }, { jobId, attempts: 1 });
-    await untilFailed(jobId);
+    await untilState(queues.classify, jobId, 'failed');
     await expect(waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 })).rejects.toMatchObject({ code: 'INTERNAL', final: true });
     const again = await enqueueClassify(queues.classify, bytes, 's.mp3');
     expect(again.existing).toBe(true);
@@ -127,7 +158,7 @@ describe('enqueueClassify', () => {
     const { jobId } = await enqueueClassify(queues.classify, bytes, 's.mp3');
     const uploads = await uploadStoreOf(queues.classify);
     await uploads.delete(jobId);
-    await untilFailed(jobId);
+    await untilState(queues.classify, jobId, 'failed');
     await expect(waitForClassify(queues.classify, queues.events.classify, jobId, { timeoutMs: 45_000 })).rejects.toMatchObject({ code: UPLOAD_GONE, final: true });
     expect((await enqueueClassify(queues.classify, bytes, 's.mp3')).existing).toBe(true);
     expect(new Uint8Array(await uploads.get(jobId) ?? [])).toEqual(bytes);
@@ -135,7 +166,7 @@ describe('enqueueClassify', () => {
 
     const text = new TextEncoder().encode('my notes');
     const notes = await enqueueClassify(queues.classify, text, 'notes.txt');
-    await untilFailed(notes.jobId);
+    await untilState(queues.classify, notes.jobId, 'failed');
     await expect(waitForClassify(queues.classify, queues.events.classify, notes.jobId, { timeoutMs: 45_000 })).rejects.toMatchObject({ code: 'NOT_AUDIO' });
     await uploads.delete(notes.hash);
     expect((await enqueueClassify(queues.classify, text, 'notes.txt')).existing).toBe(true);
@@ -170,8 +201,7 @@ describe('copy jobs', () => {
 
   it('a completed copy needs no upload: posting the bytes again does not store them', async () => {
     setUp();
-    worker((job) => ({ hash: job.data.hash, audioCopy: { mimeType: 'audio/ogg', codec: 'opus', bitrateKbps: 64, frameMs: 20, sampleRateHz: 48_000,
-      loudness: { integratedLufs: -20, samplePeakDbfs: -3, targetLufs: -16, gainDb: 2 }, base64: 'T2dnUw==' } }), QUEUE_NAMES.copy);
+    worker((job) => fakeCopy(job.data.hash), QUEUE_NAMES.copy);
     const { jobId, hash } = await enqueueCopy(queues.copy, bytes);
     await vi.waitFor(async () => expect(await (await queues.copy.getJob(jobId))?.getState()).toBe('completed'), { timeout: 20_000, interval: 50 });
     const uploads = await uploadStoreOf(queues.copy);

@@ -49,7 +49,12 @@ interface JobUpload {
   hash: string;
   /** The bytes, when at hand: stored again if Redis lost them. Without them the stored upload must exist. */
   bytes?: Uint8Array;
-  /** Whether a completed job still needs the upload (a classify job's copy is made from it; a copy job's is not). */
+  /**
+   * Whether a completed job's upload may still be of use: a classify job's until its copy job,
+   * made from it, completes and deletes it; a copy job's is not. A completed job's upload only has
+   * its TTL restarted, never stored again: once gone, its copy job deleted it on completing, and
+   * nothing reads it again.
+   */
   neededAfterCompletion: boolean;
 }
 
@@ -64,7 +69,8 @@ async function keepUpload(upload: JobUpload, fresh: boolean): Promise<boolean> {
 /**
  * Adds the job unless one with its id exists, storing its upload first. An existing job that
  * failed for a passing fault or for its expired upload (not for bad audio) is retried, so a
- * repeat post after an outage is analysed again; its upload is stored again for it.
+ * repeat post after an outage is analysed again; its upload is stored again for it. A completed
+ * job's upload is kept only while it is stored ({@link JobUpload.neededAfterCompletion}).
  * @throws JobFailure `UPLOAD_GONE` when a new job's upload is neither stored nor at hand.
  */
 async function addOnce<D, R>(queue: Queue<D, R>, jobId: string, data: D, upload?: JobUpload): Promise<boolean> {
@@ -73,8 +79,9 @@ async function addOnce<D, R>(queue: Queue<D, R>, jobId: string, data: D, upload?
     const state = await found.getState();
     const reason = state === 'failed' ? decodeFailure(found.failedReason) : undefined;
     const final = reason !== undefined && reason.code !== UPLOAD_GONE;
-    const needed = !final && (state !== 'completed' || upload?.neededAfterCompletion === true);
-    const kept = upload && needed ? await keepUpload(upload, false) : true;
+    const completed = state === 'completed';
+    const needed = !final && (!completed || upload?.neededAfterCompletion === true);
+    const kept = upload && needed ? await (completed ? upload.store.refresh(upload.hash) : keepUpload(upload, false)) : true;
     if (state === 'failed' && !final && kept) await found.retry('failed');
     return true;
   }
@@ -92,7 +99,9 @@ function checkSize(bytes: Uint8Array, maxBytes: number): void {
 /**
  * Enqueues the classification of an upload; its SHA-256 is the job id, so the same bytes are
  * analysed once while the job (or its kept result) exists. The bytes are stored once in Redis
- * (src/jobs/blobs.ts) before the job, which carries only the hash; a repeat post restarts their TTL.
+ * (src/jobs/blobs.ts) before the job, which carries only the hash; a repeat post restarts their
+ * TTL, and stores them again when they are gone unless the job has completed (its copy, made from
+ * them, deleted them: the repeat post is answered from the completed classify and copy jobs).
  * @param maxBytes upper bound on `bytes.length` (the configured upload limit).
  * @throws RangeError for empty or too large input; ZodError for an invalid file name.
  */

@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestRedisWithClient } from '../../test/redis-hooks.js';
 import { uniquePrefix } from '../../test/redis.js';
-import { createJobQueues, EVENTS_MAX_LEN } from './queues.js';
+import { createJobQueues, DEFAULT_JOB_OPTIONS, EVENTS_MAX_LEN } from './queues.js';
 import { QUEUE_NAMES } from './schemas.js';
 
 const test = useTestRedisWithClient();
@@ -51,5 +51,18 @@ describe('the queues\' events streams', () => {
       await worker.close();
       await queues.close();
     }
+  });
+});
+
+describe('kept jobs', () => {
+  it('a completed copy job is kept as long as, and as many as, the completed classify jobs it follows', () => {
+    // the copy deleted the upload: a kept classification whose copy job is gone has no copy to give
+    const keep = (name: 'classify' | 'copy'): { age: number; count: number } => {
+      const option = DEFAULT_JOB_OPTIONS[name].removeOnComplete;
+      if (typeof option !== 'object') throw new Error(`${name} jobs have no removeOnComplete limits`);
+      return { age: 'age' in option ? option.age : Infinity, count: option.count ?? Infinity };
+    };
+    expect(keep('copy').age).toBeGreaterThanOrEqual(keep('classify').age);
+    expect(keep('copy').count).toBeGreaterThanOrEqual(keep('classify').count);
   });
 });

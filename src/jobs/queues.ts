@@ -16,19 +16,25 @@ import {
 } from './schemas.js';
 
 const HOUR_S = 3600;
+/** Most completed classify jobs kept, and as many completed copy jobs ({@link DEFAULT_JOB_OPTIONS}). */
+const KEPT_COMPLETED_UPLOADS = 200;
 
 /**
  * Default options of each queue's jobs: passing faults are retried 3 times with exponential
- * backoff (2 s, 4 s); bad audio is not (workers throw `UnrecoverableError`). Completed classify
- * jobs stay 24 h (at most 200: each holds its upload) so that a file posted again is answered
- * from the result, exactly as long as the spectrogram blob the result points at; failed ones 1 h. Completed copy jobs stay 24 h (at most 100: each holds the
- * upload and its copy), so that another server adding the same file gets the copy at once.
+ * backoff (2 s, 4 s); bad audio is not (workers throw `UnrecoverableError`). Jobs carry only the
+ * upload's hash (the upload is a blob of its own, src/jobs/blobs.ts). Completed classify jobs stay
+ * 24 h (at most 200: each holds its result) so that a file posted again is answered from the
+ * result, exactly as long as the spectrogram blob the result points at; failed ones 1 h.
+ * Completed copy jobs stay 24 h too, and as many (each holds its copy, up to some 13 MB of base64
+ * for a 20-minute track), so that another server adding the same file gets the copy at once: a
+ * copy job deletes its upload when it completes, so a repeat post answered from a kept classify
+ * job whose copy job was removed first would get no copy (src/bot/copy-flow.ts cannot make it again).
  */
 export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>> = {
   classify: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: BLOB_KINDS.spectrogram.ttlS, count: 200 },
+    removeOnComplete: { age: BLOB_KINDS.spectrogram.ttlS, count: KEPT_COMPLETED_UPLOADS },
     removeOnFail: { age: HOUR_S, count: 1000 },
   },
   embed: {
@@ -40,7 +46,7 @@ export const DEFAULT_JOB_OPTIONS: Readonly<Record<QueueName, DefaultJobOptions>>
   copy: {
     attempts: 4,
     backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: 24 * HOUR_S, count: 100 },
+    removeOnComplete: { age: 24 * HOUR_S, count: KEPT_COMPLETED_UPLOADS },
     removeOnFail: { age: 24 * HOUR_S, count: 1000 },
   },
   train: {
