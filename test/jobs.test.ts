@@ -9,7 +9,7 @@ import { createLogger } from '../src/infra/logger.js';
 import { jobFailureText } from '../src/bot/classify-flow.js';
 import { decodeFailure, failureFromReason, JobFailure, UPLOAD_GONE } from '../src/jobs/failure.js';
 import { contentHash } from '../src/jobs/hash.js';
-import { copyJobId, enqueueClassify, enqueueCopy, enqueueEmbed, uploadStoreOf, waitForClassify, waitForCopy, waitForEmbed } from '../src/jobs/producer.js';
+import { copyJobId, enqueueClassify, enqueueCopyOfClassify, enqueueEmbed, uploadStoreOf, waitForClassify, waitForCopy, waitForEmbed } from '../src/jobs/producer.js';
 import { BLOB_KINDS } from '../src/jobs/blobs.js';
 import { createJobQueues, DEFAULT_JOB_OPTIONS, type JobQueues } from '../src/jobs/queues.js';
 import { storedSpectrogram } from '../src/jobs/spectrograms.js';
@@ -115,7 +115,7 @@ describe('classify through Redis and a sandboxed worker', () => {
 
     // The worker enqueues the playback copy once the classification is done.
     await vi.waitFor(async () => expect(await queues.copy.getJob(copyJobId(jobId))).toBeDefined(), { timeout: 10_000, interval: 100 });
-    expect(await enqueueCopy(queues.copy, bytes)).toEqual({ jobId: copyJobId(jobId), hash: jobId, existing: true });
+    expect(await enqueueCopyOfClassify(queues.copy, { hash: jobId })).toEqual({ jobId: copyJobId(jobId), hash: jobId, existing: true });
     const { audioCopy } = await waitForCopy(queues.copy, queues.events.copy, jobId);
     // the copy was the upload's last use: the worker deletes it
     const uploads = await uploadStoreOf(queues.classify);
@@ -190,7 +190,9 @@ describe('uploads in Redis', () => {
     const text = new TextEncoder().encode('Not a song, and soon not stored either.\n'.repeat(20));
     const other = new TextEncoder().encode('Another upload that expires before its copy is made.\n'.repeat(20));
     const classify = await enqueueClassify(queues.classify, text, 'notes.mp3');
-    const copy = await enqueueCopy(queues.copy, other);
+    // as a classification leaves it: the upload stored, then its copy job
+    await uploads.put(contentHash(other), other);
+    const copy = await enqueueCopyOfClassify(queues.copy, { hash: contentHash(other) });
     await uploads.delete(classify.hash);
     await uploads.delete(copy.hash);
     running = await startWorkers({ workerConcurrency: 1, queuePrefix: prefix }, logger, redis.connection);

@@ -22,7 +22,6 @@ export {
   copyJobId,
   embedJobId,
   enqueueClassify,
-  enqueueCopy,
   enqueueCopyOfClassify,
   enqueueEmbed,
   uploadStoreOf,

@@ -136,21 +136,8 @@ export function copyJobId(hash: string): string {
 }
 
 /**
- * Enqueues the making of the playback copy of an upload (one job per content hash, like
- * {@link enqueueClassify}, whose limits and stored upload it shares).
- * @throws RangeError for empty or too large input.
- */
-export async function enqueueCopy(queue: CopyQueue, bytes: Uint8Array, maxBytes = Infinity): Promise<Enqueued> {
-  checkSize(bytes, maxBytes);
-  const hash = contentHash(bytes);
-  const data = CopyJobData.parse({ hash });
-  const jobId = copyJobId(hash);
-  return { jobId, hash, existing: await addOnce(queue, jobId, data, { store: await uploadStoreOf(queue), hash, bytes, neededAfterCompletion: false }) };
-}
-
-/**
- * Enqueues the copy job of a classify job's upload, which is stored already (as
- * {@link enqueueCopy}, without the bytes): the workers call it when a classification completes,
+ * Enqueues the copy job of a classify job's upload, which is stored already (one job per content
+ * hash, like {@link enqueueClassify}): the workers call it when a classification completes,
  * so the copy follows the analysis instead of competing with it; the bot calls it for a copy job
  * gone missing. A classify job of an older version carries its bytes: they are stored, and the
  * copy job carries the hash only.
